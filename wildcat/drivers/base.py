@@ -1,0 +1,143 @@
+"""The driver contract between an AccountWorker and a WhatsApp connection.
+
+A driver opens one `DriverSession` per account connection. The session reports what
+happens on the network through the `on_event(DriverEvent)` callback it was opened with; the
+callback only enqueues (it must return fast, it may be called from any thread). All other
+methods are called by the account's worker thread only, one at a time.
+
+Normalised inbound message (DriverEvent kind "message", and each item of "history"):
+    messageId: str            WhatsApp message id
+    chatId: str               chat JID (the group for group messages)
+    from: str                 author JID (group participant in groups; own JID if fromMe)
+    fromMe: bool
+    timestamp: int            epoch ms
+    type: str                 text | image | video | audio | voice | document | sticker |
+                              reaction | revoke | edit | location | contact | unknown
+    text: str | None          text body (or the caption for media)
+    caption: str | None
+    pushName: str | None
+    isGroup: bool
+    quotedMessageId: str | None
+    mimetype, fileName, fileLength (media only)
+    hasMedia: bool
+    raw: bytes | None         serialized waE2E.Message (kept for replies and re-download)
+    reaction: {"messageId", "emoji", "from"}   (type reaction; emoji "" = removed)
+    revokedMessageId: str     (type revoke)
+    edit: {"messageId", "text"}                (type edit)
+    media: bytes | None       media bytes when the driver already has them (sandbox)
+"""
+import abc
+import dataclasses
+
+# DriverEvent kinds
+QR = "qr"                      # data: {code: str}
+PAIRED = "paired"              # data: {jid, pushName}
+CONNECTED = "connected"        # data: {jid, pushName}
+DISCONNECTED = "disconnected"  # data: {reason: str, willReconnect: bool}
+LOGGED_OUT = "logged_out"      # data: {reason: str}
+STREAM_REPLACED = "stream_replaced"  # data: {}
+TEMPORARY_BAN = "temporary_ban"      # data: {code, expire}
+QR_TIMEOUT = "qr_timeout"      # data: {}  codes ran out; session is finished
+CONNECT_FAILED = "connect_failed"    # data: {error: str}  first connect failed, retry later
+MESSAGE = "message"            # data: normalised message (see module docstring)
+RECEIPT = "receipt"            # data: {chatId, messageIds: [..], type: delivered|read|played, timestamp ms, from}
+HISTORY = "history"            # data: {syncType, chats: [{chatId, name, unreadCount, lastMessageTime, isGroup}], messages: [normalised]}
+SESSION_CHANGED = "session_changed"  # data: {}  the session store changed; snapshot it
+
+
+@dataclasses.dataclass
+class DriverEvent:
+    kind: str
+    data: dict = dataclasses.field(default_factory=dict)
+
+
+class DriverError(Exception):
+    """A driver call failed; the message is safe to show to API users."""
+
+
+class NotConnected(DriverError):
+    """The session is not connected."""
+
+
+@dataclasses.dataclass
+class SendRequest:
+    """One outgoing action. `kind`: text | image | video | audio | document | reply |
+    reaction | revoke. `to` is a normalised JID. For reply, `quoted` is the stored message
+    dict being quoted; for reaction/revoke, `target` is the stored target message."""
+    kind: str
+    to: str
+    text: str | None = None
+    caption: str | None = None
+    data: bytes | None = None
+    mimetype: str | None = None
+    fileName: str | None = None
+    ptt: bool = False
+    quoted: dict | None = None
+    target: dict | None = None
+    emoji: str | None = None
+
+
+@dataclasses.dataclass
+class SendResult:
+    messageId: str
+    timestamp: int             # epoch ms
+    raw: bytes | None = None   # serialized waE2E.Message that went out
+
+
+class DriverSession(abc.ABC):
+    """One account's connection. Created by Driver.open_session, used by one worker."""
+
+    @abc.abstractmethod
+    def start(self) -> None:
+        """Begin connecting (non-blocking). Progress arrives as events. The worker calls
+        start() again to retry after CONNECT_FAILED or DISCONNECTED(willReconnect=False);
+        a session that is not is_alive() is replaced by a new one instead."""
+
+    @abc.abstractmethod
+    def stop(self) -> None:
+        """Disconnect and release everything; the stored session is kept."""
+
+    @abc.abstractmethod
+    def logout(self) -> None:
+        """Unlink the device (server side when connected) and delete the session."""
+
+    @abc.abstractmethod
+    def pair_phone(self, phone: str) -> str:
+        """Request a pairing code for `phone` (digits); returns e.g. 'ABCD-EFGH'."""
+
+    @abc.abstractmethod
+    def send(self, request: SendRequest) -> SendResult:
+        """Send one message/action; raise NotConnected or DriverError."""
+
+    @abc.abstractmethod
+    def download_media(self, message: dict) -> bytes:
+        """Fetch the media of a stored message (uses its `raw`)."""
+
+    def is_alive(self) -> bool:
+        """False when the session died and must be restarted."""
+        return True
+
+
+class Driver(abc.ABC):
+    name = "base"
+
+    @abc.abstractmethod
+    def open_session(self, account: dict, on_event) -> DriverSession:
+        """A new session for `account` (its store record) reporting to on_event."""
+
+    def has_session(self, account: dict) -> bool:
+        """True when a stored login exists for the account (reconnect needs no QR)."""
+        return False
+
+    def delete_session(self, account: dict) -> None:
+        """Remove local session files/state for the account."""
+
+    def export_session(self, account: dict) -> bytes | None:
+        """A consistent copy of the account's stored login (to snapshot into the store)."""
+        return None
+
+    def import_session(self, account: dict, data: bytes) -> None:
+        """Restore a login exported by export_session (local files were lost)."""
+
+    def close(self) -> None:
+        """Release driver-wide resources at shutdown."""

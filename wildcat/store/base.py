@@ -1,0 +1,214 @@
+"""The store contract: every backend (SQLite, MongoDB) implements exactly this.
+
+Records are plain dicts with the API's camelCase keys. A backend keeps unknown keys of a
+record as they are (they round-trip), except that the `raw` key of a message is bytes (the
+serialized protobuf of the WhatsApp message) and is kept as bytes. Record times
+(`createdAt`, `lastUpdate`) are ISO-8601 strings made by the caller; message timestamps and
+`nextAttemptAt`/`expiresAt` are epoch milliseconds (int).
+"""
+import abc
+
+
+class StoreError(Exception):
+    """The backend failed (unreachable, corrupt); callers turn this into 503/500."""
+
+
+class DuplicateKey(StoreError):
+    """An insert collided with a unique key."""
+
+
+# Forward-only order of a sent message's status.
+MESSAGE_STATUS_RANK = {"pending": 0, "sent": 1, "delivered": 2, "read": 3, "played": 4}
+
+
+class MediaFile(abc.ABC):
+    """A stored blob opened for streaming: `length`, `mimetype`, `filename`, `accountId`."""
+
+    length: int
+    mimetype: str
+    filename: str
+    accountId: str
+    mediaId: str
+
+    @abc.abstractmethod
+    def read(self, size=-1) -> bytes:
+        """Read up to `size` bytes (all remaining when -1)."""
+
+    @abc.abstractmethod
+    def seek(self, offset: int) -> None:
+        """Move to an absolute byte offset (for HTTP Range)."""
+
+    def close(self) -> None:
+        """Release the handle."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class Store(abc.ABC):
+    """One store interface, two backends; every method is safe to call from any thread."""
+
+    # -- lifecycle -----------------------------------------------------------------------
+    @abc.abstractmethod
+    def ping(self) -> None:
+        """Raise StoreError when the store does not answer."""
+
+    def close(self) -> None:
+        """Release connections."""
+
+    # -- accounts ------------------------------------------------------------------------
+    @abc.abstractmethod
+    def create_account(self, doc: dict) -> dict:
+        """Insert an account (`_id` required); raise DuplicateKey when the id exists."""
+
+    @abc.abstractmethod
+    def get_account(self, account_id: str) -> dict | None: ...
+
+    @abc.abstractmethod
+    def list_accounts(self) -> list[dict]:
+        """All accounts, oldest first (by createdAt)."""
+
+    @abc.abstractmethod
+    def update_account(self, account_id: str, fields: dict) -> bool:
+        """Set top-level fields (a value of None removes the key); False when missing."""
+
+    @abc.abstractmethod
+    def delete_account(self, account_id: str) -> bool:
+        """Remove the account and all it owns: messages, chats, media, its webhooks and
+        their deliveries, its lease, and the session snapshot under its collectionName."""
+
+    # -- messages ------------------------------------------------------------------------
+    @abc.abstractmethod
+    def insert_message(self, account_id: str, msg: dict) -> bool:
+        """Store a message (`messageId`, `chatId`, `timestamp` required). Returns False and
+        changes nothing when (account, messageId) is already stored."""
+
+    @abc.abstractmethod
+    def insert_messages(self, account_id: str, msgs: list[dict]) -> list[str]:
+        """Batch insert (one transaction where the backend has them); duplicates skipped.
+        Returns the messageIds actually inserted."""
+
+    @abc.abstractmethod
+    def get_message(self, account_id: str, message_id: str) -> dict | None: ...
+
+    @abc.abstractmethod
+    def update_message(self, account_id: str, message_id: str, fields: dict) -> bool:
+        """Set top-level fields (None removes); False when missing."""
+
+    @abc.abstractmethod
+    def advance_message_status(self, account_id: str, message_id: str, status: str) -> bool:
+        """Move `status` forward only (MESSAGE_STATUS_RANK); True when it changed."""
+
+    @abc.abstractmethod
+    def list_messages(self, account_id: str, chat_id: str, *, limit: int = 50, skip: int = 0,
+                      before: int | None = None, after: int | None = None) -> list[dict]:
+        """Messages of one chat, newest first (timestamp desc), with before/after as
+        exclusive ms bounds."""
+
+    @abc.abstractmethod
+    def find_message_by_media_id(self, account_id: str, media_id: str) -> dict | None: ...
+
+    @abc.abstractmethod
+    def count_messages(self, account_id: str | None = None) -> int: ...
+
+    # -- chats ---------------------------------------------------------------------------
+    @abc.abstractmethod
+    def upsert_chat(self, account_id: str, chat_id: str, *, name: str | None = None,
+                    is_group: bool | None = None, last_message_time: int | None = None,
+                    last_message: dict | None = None, unread_increment: int = 0,
+                    unread_count: int | None = None) -> None:
+        """Create or update a chat. `name`/`is_group` set when given. `lastMessageTime` and
+        `lastMessage` (preview) change only when `last_message_time` is newer than stored.
+        `unread_count` sets, `unread_increment` adds."""
+
+    @abc.abstractmethod
+    def get_chat(self, account_id: str, chat_id: str) -> dict | None: ...
+
+    @abc.abstractmethod
+    def list_chats(self, account_id: str, *, limit: int = 50, skip: int = 0) -> list[dict]:
+        """Chats with `chatId, name, isGroup, unreadCount, lastMessageTime, lastMessage`,
+        newest activity first (chats without lastMessageTime last)."""
+
+    # -- media ---------------------------------------------------------------------------
+    @abc.abstractmethod
+    def put_media(self, account_id: str, stream, *, filename: str, mimetype: str) -> dict:
+        """Store a blob read from a file-like `stream` in chunks (never whole in memory).
+        Returns {mediaId, length, mimetype, filename}."""
+
+    @abc.abstractmethod
+    def open_media(self, media_id: str) -> MediaFile | None: ...
+
+    @abc.abstractmethod
+    def delete_media(self, media_id: str) -> bool: ...
+
+    # -- webhooks ------------------------------------------------------------------------
+    @abc.abstractmethod
+    def create_webhook(self, doc: dict) -> tuple[dict, bool]:
+        """Insert `doc` (`_id`, `url`, optional `accountId`, `events`, `secret`) unless a
+        webhook with the same (url, accountId) exists. Returns (stored doc, created)."""
+
+    @abc.abstractmethod
+    def get_webhook(self, webhook_id: str) -> dict | None: ...
+
+    @abc.abstractmethod
+    def list_webhooks(self, account_id: str | None = None) -> list[dict]:
+        """All webhooks, oldest first; with account_id, those for that account plus the
+        global ones (no accountId)."""
+
+    @abc.abstractmethod
+    def delete_webhook(self, webhook_id: str) -> bool:
+        """Remove the webhook and its deliveries."""
+
+    # -- webhook deliveries (the durable outbox) -----------------------------------------
+    @abc.abstractmethod
+    def create_deliveries(self, docs: list[dict]) -> None:
+        """Insert deliveries (`_id`, `webhookId`, `accountId`, `event`, `payload` (dict),
+        `status`='pending', `attempts`, `nextAttemptAt` ms, `createdAt`) in one batch."""
+
+    @abc.abstractmethod
+    def get_delivery(self, delivery_id: str) -> dict | None: ...
+
+    @abc.abstractmethod
+    def update_delivery(self, delivery_id: str, fields: dict) -> bool: ...
+
+    @abc.abstractmethod
+    def due_deliveries(self, now_ms: int, limit: int = 100,
+                       exclude_ids=()) -> list[dict]:
+        """Pending deliveries with nextAttemptAt <= now_ms, oldest due first."""
+
+    @abc.abstractmethod
+    def list_deliveries(self, webhook_id: str, *, limit: int = 50, skip: int = 0,
+                        status: str | None = None) -> list[dict]:
+        """A webhook's deliveries, newest first."""
+
+    @abc.abstractmethod
+    def count_deliveries(self) -> dict[str, int]:
+        """{status: count} over all deliveries."""
+
+    # -- leases --------------------------------------------------------------------------
+    @abc.abstractmethod
+    def acquire_lease(self, account_id: str, owner: str, ttl_ms: int, now_ms: int) -> bool:
+        """Atomically take or renew the account's lease: succeeds when there is none, it
+        expired (expiresAt <= now_ms), or `owner` holds it. Sets expiresAt = now_ms+ttl_ms."""
+
+    @abc.abstractmethod
+    def release_lease(self, account_id: str, owner: str) -> None:
+        """Drop the lease if `owner` holds it."""
+
+    @abc.abstractmethod
+    def get_lease(self, account_id: str) -> dict | None:
+        """{accountId, owner, expiresAt} or None."""
+
+    # -- session snapshots ---------------------------------------------------------------
+    @abc.abstractmethod
+    def save_snapshot(self, collection_name: str, data: bytes) -> None:
+        """Replace the snapshot stored under collection_name."""
+
+    @abc.abstractmethod
+    def load_snapshot(self, collection_name: str) -> bytes | None: ...
+
+    @abc.abstractmethod
+    def delete_snapshot(self, collection_name: str) -> None: ...
