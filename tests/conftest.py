@@ -1,0 +1,56 @@
+"""Fixtures: the app factory on a real store (SQLite and mongomock) with the sandbox."""
+import pytest
+
+from wildcat.config import load_config
+from wildcat.factory import create_app
+
+
+def make_store(kind, tmp_path):
+    if kind == "sqlite":
+        from wildcat.store.sqlite import SQLiteStore
+        return SQLiteStore(str(tmp_path / "data" / "wildcat.db"))
+    import mongomock
+    import mongomock.gridfs
+    from wildcat.store.mongo import MongoStore
+    mongomock.gridfs.enable_gridfs_integration()
+    return MongoStore(mongomock.MongoClient(), "wildcat_test")
+
+
+def test_config(tmp_path, **overrides):
+    values = dict(driver="sandbox", data_dir=str(tmp_path / "data"), reconnect_backoff_base=0.05,
+                  reconnect_backoff_cap=0.3, lease_ttl=3.0, webhook_backoff_base=0.05,
+                  webhook_backoff_cap=0.5, webhook_timeout=2.0, send_rate_per_minute=0)
+    values.update(overrides)
+    return load_config({}, **values)
+
+
+test_config.__test__ = False
+
+
+@pytest.fixture(params=["sqlite", "mongomock"])
+def store_kind(request):
+    return request.param
+
+
+@pytest.fixture
+def config(tmp_path):
+    return test_config(tmp_path)
+
+
+@pytest.fixture
+def app(config, store_kind, tmp_path):
+    app = create_app(config, store=make_store(store_kind, tmp_path))
+    runtime = app.extensions["wildcat"]
+    runtime.start()
+    yield app
+    runtime.stop(timeout=10)
+
+
+@pytest.fixture
+def runtime(app):
+    return app.extensions["wildcat"]
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

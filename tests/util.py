@@ -1,0 +1,73 @@
+"""Helpers for tests: waiting on conditions with a deadline, free ports, a server process."""
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import requests
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def wait_until(condition, timeout=10.0, interval=0.02, message="condition"):
+    """Poll `condition()` until it returns a truthy value; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+        time.sleep(interval)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServerProcess:
+    """`python app.py` as a real subprocess on a free port."""
+
+    def __init__(self, env, data_dir, port=None, log_path=None):
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path or os.path.join(data_dir, f"server-{self.port}.log")
+        self.env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(self.port),
+                    "WILDCAT_DATA_DIR": data_dir, "WILDCAT_DRIVER": "sandbox",
+                    "LOG_LEVEL": "INFO", **env}
+        self.env.pop("MONGODB_URI", None)
+        self.proc = None
+
+    def start(self, timeout=30):
+        os.makedirs(os.path.dirname(self.log_path), exist_ok=True)
+        self._log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=self.env,
+                                     stdout=self._log, stderr=subprocess.STDOUT)
+        wait_until(self._up, timeout, 0.1, f"server on port {self.port}")
+        return self
+
+    def _up(self):
+        if self.proc.poll() is not None:
+            raise AssertionError(f"server exited with {self.proc.returncode}: {self.log()}")
+        try:
+            return requests.get(self.url + "/ping", timeout=1).ok
+        except requests.RequestException:
+            return False
+
+    def log(self):
+        with open(self.log_path, "rb") as f:
+            return f.read().decode(errors="replace")[-4000:]
+
+    def stop(self, sig=15, timeout=30):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._log.close()
+        return self.proc.returncode

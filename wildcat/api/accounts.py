@@ -1,0 +1,73 @@
+"""Accounts and connection control."""
+from flask import Blueprint, Response, jsonify
+
+from wildcat import qr
+from wildcat.api import runtime
+from wildcat.schemas import json_body, load, query_args
+from wildcat.schemas.accounts import CreateAccountSchema, PairSchema, QrQuerySchema
+from wildcat.services import accounts as service
+
+bp = Blueprint("accounts", __name__)
+
+create_schema, pair_schema, qr_query = CreateAccountSchema(), PairSchema(), QrQuerySchema()
+
+
+@bp.post("/accounts")
+def create_account():
+    data = load(create_schema, json_body())
+    return jsonify(ok=True, account=service.create_account(runtime(), data)), 201
+
+
+@bp.get("/accounts")
+def list_accounts():
+    return jsonify(ok=True, accounts=service.list_accounts(runtime()))
+
+
+@bp.get("/accounts/<account_id>")
+def get_account(account_id):
+    return jsonify(ok=True, account=service.account_view(runtime(), account_id))
+
+
+@bp.delete("/accounts/<account_id>")
+def delete_account(account_id):
+    service.delete_account(runtime(), account_id)
+    return jsonify(ok=True, message=f"Account {account_id} deleted")
+
+
+@bp.get("/accounts/<account_id>/status")
+def account_status(account_id):
+    return jsonify(ok=True, **service.status(runtime(), account_id))
+
+
+@bp.post("/accounts/<account_id>/connect")
+def connect(account_id):
+    status = service.connect(runtime(), account_id)
+    return jsonify(ok=True, message=f"Attempting to connect {account_id}", status=status)
+
+
+@bp.post("/accounts/<account_id>/disconnect")
+def disconnect(account_id):
+    status = service.disconnect(runtime(), account_id)
+    return jsonify(ok=True, message=f"Account {account_id} disconnected", status=status)
+
+
+@bp.post("/accounts/<account_id>/logout")
+def logout(account_id):
+    status = service.logout(runtime(), account_id)
+    return jsonify(ok=True, message=f"Account {account_id} logged out", status=status)
+
+
+@bp.post("/accounts/<account_id>/pair")
+def pair(account_id):
+    data = load(pair_schema, json_body())
+    return jsonify(ok=True, code=service.pair(runtime(), account_id, data["phone"]))
+
+
+@bp.get("/accounts/<account_id>/qr")
+def get_qr(account_id):
+    fmt = load(qr_query, query_args())["format"]
+    code = service.pending_qr(runtime(), account_id)
+    if fmt == "json":
+        return jsonify(ok=True, accountId=account_id, qr=code)
+    body, mimetype = qr.render(code, fmt)
+    return Response(body, mimetype=mimetype, headers={"Cache-Control": "no-store"})

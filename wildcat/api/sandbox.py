@@ -1,0 +1,129 @@
+"""Sandbox-only routes: play the phone and the other side of the simulated network."""
+import secrets
+import time
+
+from flask import Blueprint, jsonify, request
+
+from wildcat.api import runtime
+from wildcat.drivers.base import DriverError
+from wildcat.errors import AccountNotConnected, BadRequest, Conflict
+from wildcat.jid import is_group
+from wildcat.schemas import json_body, load
+from wildcat.schemas.sandbox import InboundSchema, ReceiptSchema, ScanSchema
+from wildcat.services.accounts import get_account
+
+bp = Blueprint("sandbox", __name__, url_prefix="/sandbox")
+
+scan_schema, inbound_schema, receipt_schema = ScanSchema(), InboundSchema(), ReceiptSchema()
+MEDIA_TYPES = ("image", "video", "audio", "voice", "document", "sticker")
+
+
+def _session(account_id, connected=True):
+    get_account(runtime(), account_id)
+    session = runtime().driver.session(account_id)
+    if session is None or (connected and not session.connected):
+        raise AccountNotConnected()
+    return session
+
+
+def _optional_json():
+    return json_body() if request.content_length or request.is_json else {}
+
+
+@bp.post("/accounts/<account_id>/scan")
+def scan(account_id):
+    data = load(scan_schema, _optional_json())
+    session = _session(account_id, connected=False)
+    phone = data.get("phone") or "1555" + "".join(str(secrets.randbelow(10)) for _ in range(7))
+    try:
+        jid = session.scan(phone)
+    except DriverError as exc:
+        raise Conflict(str(exc), code="invalid_state") from None
+    return jsonify(ok=True, jid=jid)
+
+
+@bp.post("/accounts/<account_id>/inbound")
+def inbound(account_id):
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("media")
+        data = load(inbound_schema, request.form.to_dict())
+        if upload is None:
+            raise BadRequest("media file is required for multipart inbound", code="validation_error")
+        media = upload.read()
+        if not media:
+            raise BadRequest("media file is empty", code="validation_error")
+        if data["type"] not in MEDIA_TYPES:
+            raise BadRequest(f"type must be one of {', '.join(MEDIA_TYPES)}", code="validation_error")
+        data.update(media=media, mimetype=upload.mimetype or "application/octet-stream",
+                    fileName=data.get("fileName") or upload.filename or None)
+    else:
+        data = load(inbound_schema, json_body())
+    session = _session(account_id)
+    msg = _normalise(session, data)
+    session.inject(msg)
+    return jsonify(ok=True, messageId=msg["messageId"])
+
+
+def _normalise(session, data):
+    """Turn the route's fields into the driver's normalised inbound message."""
+    kind = data["type"]
+    sender = session.jid if data["fromMe"] else data["sender"]
+    chat = data.get("chatId") or data["sender"]
+    msg = {"messageId": data.get("messageId") or "3EB0" + secrets.token_hex(8).upper(),
+           "chatId": chat, "from": sender, "fromMe": data["fromMe"], "type": kind,
+           "timestamp": data.get("timestamp") or int(time.time() * 1000),
+           "pushName": data.get("pushName"), "isGroup": is_group(chat),
+           "quotedMessageId": data.get("quotedMessageId"), "hasMedia": False}
+    if kind in ("reaction", "revoke", "edit") and not data.get("messageId"):
+        raise BadRequest(f"messageId is required for type {kind}", code="validation_error")
+    if kind == "reaction":
+        msg.update(messageId="3EB0" + secrets.token_hex(8).upper(), reaction={
+            "messageId": data["messageId"], "emoji": data.get("emoji", ""), "from": sender})
+    elif kind == "revoke":
+        msg.update(messageId="3EB0" + secrets.token_hex(8).upper(),
+                   revokedMessageId=data["messageId"])
+    elif kind == "edit":
+        if "text" not in data:
+            raise BadRequest("text is required for type edit", code="validation_error")
+        msg.update(messageId="3EB0" + secrets.token_hex(8).upper(),
+                   edit={"messageId": data["messageId"], "text": data["text"]})
+    elif kind in MEDIA_TYPES:
+        if "media" not in data:
+            raise BadRequest(f"type {kind} needs a multipart media file", code="validation_error")
+        msg.update(caption=data.get("caption"), text=data.get("caption"), hasMedia=True,
+                   mimetype=data["mimetype"], fileName=data.get("fileName"),
+                   fileLength=len(data["media"]), media=data["media"])
+    else:
+        if not data.get("text"):
+            raise BadRequest("text is required", code="validation_error")
+        msg["text"] = data["text"]
+    return msg
+
+
+@bp.post("/accounts/<account_id>/receipt")
+def receipt(account_id):
+    data = load(receipt_schema, json_body())
+    session = _session(account_id)
+    stored = runtime().store.get_message(account_id, data["messageId"])
+    session.receipt({"chatId": stored["chatId"] if stored else None,
+                     "messageIds": [data["messageId"]], "type": data["type"],
+                     "timestamp": int(time.time() * 1000), "from": None})
+    return jsonify(ok=True)
+
+
+@bp.post("/accounts/<account_id>/drop")
+def drop(account_id):
+    _session(account_id).drop()
+    return jsonify(ok=True)
+
+
+@bp.post("/accounts/<account_id>/unlink")
+def unlink(account_id):
+    _session(account_id).unlink()
+    return jsonify(ok=True)
+
+
+@bp.get("/accounts/<account_id>/sent")
+def sent(account_id):
+    get_account(runtime(), account_id)
+    return jsonify(ok=True, sent=list(runtime().driver.sent.get(account_id, [])))

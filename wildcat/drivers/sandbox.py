@@ -1,0 +1,213 @@
+"""The sandbox driver: an in-process simulated WhatsApp network.
+
+Everything above the driver (workers, store, events, webhooks) runs for real; only the
+network is simulated. A "session" is the JID an account was scanned as; it is exported into
+the store like neonize's session file, so a restart reconnects without a new scan.
+"""
+import json
+import logging
+import secrets
+import threading
+import time
+
+from wildcat.drivers import base
+
+log = logging.getLogger(__name__)
+
+
+def _message_id():
+    return "3EB0" + secrets.token_hex(8).upper()
+
+
+def _now_ms():
+    return int(time.time() * 1000)
+
+
+class SandboxDriver(base.Driver):
+    """Holds the simulated network: sessions by account, logins, the media it has seen."""
+    name = "sandbox"
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._logins = {}      # account id -> jid (the "session store")
+        self._sessions = {}    # account id -> live SandboxSession
+        self._media = {}       # message id -> bytes the network holds
+        self.sent = {}         # account id -> what the network received from it
+
+    # -- Driver --------------------------------------------------------------------------
+    def open_session(self, account, on_event):
+        session = SandboxSession(self, account["_id"], on_event)
+        with self._lock:
+            self._sessions[account["_id"]] = session
+        return session
+
+    def has_session(self, account):
+        return account["_id"] in self._logins
+
+    def delete_session(self, account):
+        with self._lock:
+            self._logins.pop(account["_id"], None)
+
+    def export_session(self, account):
+        jid = self._logins.get(account["_id"])
+        return json.dumps({"jid": jid}).encode() if jid else None
+
+    def import_session(self, account, data):
+        jid = json.loads(data.decode()).get("jid")
+        if jid:
+            with self._lock:
+                self._logins[account["_id"]] = jid
+
+    # -- the network ---------------------------------------------------------------------
+    def session(self, account_id):
+        """The account's live session, or None."""
+        return self._sessions.get(account_id)
+
+    def _forget(self, session):
+        with self._lock:
+            if self._sessions.get(session.account_id) is session:
+                del self._sessions[session.account_id]
+
+    def _session_by_jid(self, jid):
+        for session in list(self._sessions.values()):
+            if session.connected and session.jid == jid:
+                return session
+        return None
+
+    def _deliver(self, sender, request, result):
+        """A message sent to another connected sandbox account arrives there as inbound."""
+        peer = self._session_by_jid(request.to)
+        if peer is None or request.kind not in ("text", "reply", "image", "video", "audio",
+                                                "document"):
+            return
+        msg = {"messageId": result.messageId, "chatId": sender.jid, "from": sender.jid,
+               "fromMe": False, "timestamp": result.timestamp, "isGroup": False,
+               "pushName": sender.push_name}
+        if request.kind in ("text", "reply"):
+            msg.update(type="text", text=request.text,
+                       quotedMessageId=(request.quoted or {}).get("messageId"))
+        else:
+            msg.update(type="voice" if request.ptt else request.kind, caption=request.caption,
+                       text=request.caption, mimetype=request.mimetype,
+                       fileName=request.fileName, fileLength=len(request.data or b""),
+                       hasMedia=True, media=request.data)
+            self._media[result.messageId] = request.data
+        peer.emit(base.MESSAGE, msg)
+
+
+class SandboxSession(base.DriverSession):
+    """One account on the simulated network."""
+
+    def __init__(self, driver, account_id, on_event):
+        self.driver = driver
+        self.account_id = account_id
+        self.on_event = on_event
+        self.jid = None
+        self.push_name = None
+        self.connected = False
+        self.qr = None
+        self.sent = driver.sent.setdefault(account_id, [])
+        self._closed = False
+
+    def emit(self, kind, data=None):
+        self.on_event(base.DriverEvent(kind, data or {}))
+
+    def start(self):
+        self._closed = False
+        jid = self.driver._logins.get(self.account_id)
+        if jid:
+            self._connect(jid)
+        else:
+            self.qr = "2@sandbox," + secrets.token_urlsafe(24) + "," + self.account_id
+            self.emit(base.QR, {"code": self.qr})
+
+    def _connect(self, jid):
+        self.jid, self.connected, self.qr = jid, True, None
+        self.push_name = self.push_name or self.account_id
+        self.emit(base.CONNECTED, {"jid": jid, "pushName": self.push_name})
+
+    def stop(self):
+        self.connected = False
+        self._closed = True
+        self.driver._forget(self)
+
+    def logout(self):
+        self.stop()
+        self.driver.delete_session({"_id": self.account_id})
+
+    def is_alive(self):
+        return not self._closed
+
+    # -- what the sandbox routes do ------------------------------------------------------
+    def scan(self, phone):
+        """The phone scanned the QR: log in as <phone>@s.whatsapp.net."""
+        if self.connected:
+            raise base.DriverError("already connected")
+        if self.qr is None:
+            raise base.DriverError("no QR code is pending")
+        jid = f"{phone}@s.whatsapp.net"
+        self.driver._logins[self.account_id] = jid
+        self.emit(base.PAIRED, {"jid": jid, "pushName": self.account_id})
+        self.emit(base.SESSION_CHANGED)
+        self._connect(jid)
+        return jid
+
+    def drop(self):
+        """The connection is lost; the worker's reconnect path restores it."""
+        self.connected = False
+        self.emit(base.DISCONNECTED, {"reason": "connection_lost", "willReconnect": False})
+
+    def unlink(self):
+        """The phone removed this linked device."""
+        self.connected = False
+        self.driver.delete_session({"_id": self.account_id})
+        self.emit(base.LOGGED_OUT, {"reason": "unlinked_from_phone"})
+
+    def inject(self, msg):
+        """A message arrives from WhatsApp (already normalised by the sandbox route)."""
+        if msg.get("media") is not None:
+            self.driver._media[msg["messageId"]] = msg["media"]
+        self.emit(base.MESSAGE, msg)
+
+    def receipt(self, data):
+        self.emit(base.RECEIPT, data)
+
+    def history(self, data):
+        self.emit(base.HISTORY, data)
+
+    # -- DriverSession -------------------------------------------------------------------
+    def pair_phone(self, phone):
+        if self.qr is None:
+            raise base.DriverError("pairing needs a pending QR login")
+        return secrets.token_hex(2).upper() + "-" + secrets.token_hex(2).upper()
+
+    def send(self, request):
+        if not self.connected:
+            raise base.NotConnected("account is not connected")
+        result = base.SendResult(messageId=_message_id(), timestamp=_now_ms())
+        record = {"messageId": result.messageId, "type": request.kind, "to": request.to}
+        if request.text is not None:
+            record["text"] = request.text
+        if request.caption is not None:
+            record["caption"] = request.caption
+        if request.kind == "reply":
+            record["quotedMessageId"] = request.quoted["messageId"]
+        if request.kind == "reaction":
+            record.update(reactionTo=request.target["messageId"], emoji=request.emoji)
+        if request.kind == "revoke":
+            record["revokedMessageId"] = request.target["messageId"]
+        if request.data is not None:
+            record.update(mediaSize=len(request.data), mimetype=request.mimetype,
+                          fileName=request.fileName, ptt=request.ptt)
+            self.driver._media[result.messageId] = request.data
+        self.sent.append(record)
+        self.driver._deliver(self, request, result)
+        return result
+
+    def download_media(self, message):
+        if not self.connected:
+            raise base.NotConnected("account is not connected")
+        data = self.driver._media.get(message["messageId"])
+        if data is None:
+            raise base.DriverError("media is no longer available")
+        return data

@@ -1,0 +1,46 @@
+"""The objects one server process runs on: config, store, driver, event bus, threads."""
+import logging
+
+from wildcat.events import EventBus
+
+log = logging.getLogger(__name__)
+
+
+def make_driver(config):
+    """The driver WILDCAT_DRIVER names; neonize itself is only imported by session hosts."""
+    if config.driver == "sandbox":
+        from wildcat.drivers.sandbox import SandboxDriver
+        return SandboxDriver()
+    from wildcat.drivers.neonize import NeonizeDriver
+    return NeonizeDriver(config)
+
+
+class Runtime:
+    """Built by create_app (no threads); `start()` once the server process exists."""
+
+    def __init__(self, config, store, driver):
+        from workers.supervisor import Supervisor
+        from wildcat.services.inbound import InboundPipeline
+
+        self.config, self.store, self.driver = config, store, driver
+        self.bus = EventBus()
+        self.inbound = InboundPipeline(store, self.bus)
+        self.supervisor = Supervisor(config, store, driver, self.bus, inbound=self.inbound)
+        self.started = False
+
+    def start(self):
+        if self.started:
+            return
+        self.started = True
+        log.info("starting WILDCAT (driver=%s, store=%s, instance=%s)", self.config.driver,
+                 type(self.store).__name__, self.config.instance_id)
+        if not self.config.api_key:
+            log.warning("WILDCAT_API_KEY is not set: the API is open to anyone who can reach it")
+        self.supervisor.start()
+
+    def stop(self, timeout=15.0):
+        if not self.started:
+            return
+        self.started = False
+        self.supervisor.stop(timeout)
+        log.info("WILDCAT stopped")

@@ -1,0 +1,27 @@
+"""Schemas of the accounts and connection routes."""
+from marshmallow import Schema, fields, validate
+
+ACCOUNT_ID = r"^[A-Za-z0-9_-]{1,64}\Z"
+
+
+class CreateAccountSchema(Schema):
+    id = fields.String(required=True, validate=validate.Regexp(
+        ACCOUNT_ID, error="id must be 1-64 letters, digits, '_' or '-'"),
+        error_messages={"required": "id is required", "null": "id is required",
+                        "invalid": "id must be a string"})
+    name = fields.String(validate=validate.Length(max=200), allow_none=True)
+    collectionName = fields.String(validate=validate.Regexp(
+        r"^[A-Za-z0-9_.-]{1,120}\Z",
+        error="collectionName must be 1-120 letters, digits, '_', '.' or '-'"))
+
+
+class PairSchema(Schema):
+    phone = fields.String(required=True, validate=validate.Regexp(
+        r"^\+?[1-9][0-9]{6,14}\Z",
+        error="phone must be an international number: digits with country code, no leading 0"),
+        error_messages={"required": "phone is required"})
+
+
+class QrQuerySchema(Schema):
+    format = fields.String(load_default="png",
+                           validate=validate.OneOf(["png", "svg", "txt", "json"]))

@@ -1,0 +1,32 @@
+"""Schemas of the sandbox-only routes."""
+from marshmallow import Schema, fields, validate
+
+from wildcat.schemas.common import Jid, MessageId
+
+
+class ScanSchema(Schema):
+    phone = fields.String(validate=validate.Regexp(r"^[1-9][0-9]{6,14}\Z",
+                                                   error="phone must be 7-15 digits"))
+
+
+class InboundSchema(Schema):
+    """A message 'received from WhatsApp'. JSON, or multipart with a `media` file."""
+    sender = Jid(required=True, data_key="from", error_messages={"required": "from is required"})
+    type = fields.String(load_default="text", validate=validate.OneOf(
+        ["text", "image", "video", "audio", "voice", "document", "sticker", "reaction",
+         "revoke", "edit"]))
+    text = fields.String(validate=validate.Length(max=65536))
+    caption = fields.String(validate=validate.Length(max=4096))
+    fileName = fields.String(validate=validate.Length(min=1, max=255))
+    chatId = Jid()
+    pushName = fields.String(validate=validate.Length(max=100))
+    quotedMessageId = MessageId()
+    messageId = MessageId()
+    emoji = fields.String(validate=validate.Length(max=16))
+    fromMe = fields.Boolean(load_default=False)
+    timestamp = fields.Integer(validate=validate.Range(min=0, max=10**14))
+
+
+class ReceiptSchema(Schema):
+    messageId = MessageId(required=True)
+    type = fields.String(required=True, validate=validate.OneOf(["delivered", "read", "played"]))

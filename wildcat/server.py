@@ -1,0 +1,35 @@
+"""gunicorn settings and hooks, shared by `python app.py`, the Procfile and tests."""
+import logging
+
+log = logging.getLogger(__name__)
+
+
+def gunicorn_options(config) -> dict:
+    """One gthread worker, no preload, never recycled: accounts live in that one process."""
+    return {
+        "bind": f"{config.host}:{config.port}",
+        "workers": 1,
+        "worker_class": "gthread",
+        "threads": config.threads,
+        "preload_app": False,
+        "max_requests": 0,
+        "timeout": 120,
+        "graceful_timeout": 30,
+        "keepalive": 5,
+        "accesslog": None,
+        "loglevel": config.log_level.lower(),
+        "post_worker_init": post_worker_init,
+        "worker_exit": worker_exit,
+    }
+
+
+def post_worker_init(worker):
+    """The serving process exists: start the account workers and the dispatcher."""
+    worker.wsgi.extensions["wildcat"].start()
+
+
+def worker_exit(server, worker):
+    """SIGTERM or shutdown: stop every account within a bounded time."""
+    app = getattr(worker, "wsgi", None)
+    if app is not None:
+        app.extensions["wildcat"].stop(timeout=20)

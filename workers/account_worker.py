@@ -1,0 +1,418 @@
+"""One account's long-lived thread: its connection, its lease, its events, its sends."""
+import concurrent.futures
+import io
+import logging
+import queue
+import threading
+import time
+
+import qrcode
+
+from wildcat.drivers import base
+from wildcat.events import make_event, now_ms
+from workers.backoff import backoff_delay
+
+log = logging.getLogger(__name__)
+
+NOT_STARTED, CONNECTING, CONNECTED = "not_started", "connecting", "connected"
+RECONNECTING, DISCONNECTED, LOGGED_OUT = "reconnecting", "disconnected", "logged_out"
+STATUSES = (NOT_STARTED, CONNECTING, CONNECTED, RECONNECTING, DISCONNECTED, LOGGED_OUT)
+SNAPSHOT_MIN_INTERVAL = 10.0  # seconds between two session snapshots of one account
+
+
+def iso_now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + ".%03dZ" % (time.time() % 1 * 1000)
+
+
+def render_terminal_qr(code: str) -> str:
+    qr = qrcode.QRCode(border=1)
+    qr.add_data(code)
+    out = io.StringIO()
+    qr.print_ascii(out=out)
+    return out.getvalue()
+
+
+class AccountWorker:
+    """The thread that owns one account.
+
+    Started by the Supervisor when the server process exists (or the account is created);
+    stopped by `stop()` (shutdown: the session is kept) or `delete()`. It owns the account's
+    DriverSession and store lease. Driver events and API calls go through one bounded queue,
+    so inbound events and sends run in order, on this thread, one at a time.
+    """
+
+    def __init__(self, account_id, *, store, driver, bus, config, owner, inbound=None,
+                 queue_size=10000):
+        self.account_id = account_id
+        self.store, self.driver, self.bus, self.config = store, driver, bus, config
+        self.owner = owner
+        self.inbound = inbound
+        self.name = f"account-{account_id}"
+        self.current_status = NOT_STARTED
+        self.qr = None
+        self.jid = None
+        self.session = None
+        self._queue = queue.Queue(maxsize=queue_size)
+        self._stop_event = threading.Event()
+        self._thread = None
+        self._want_connected = False
+        self._attempt = 0
+        self._retry_at = None
+        self._lease_held = False
+        self._lease_renew_at = 0.0
+        self._snapshot_due = None
+        self._last_snapshot = 0.0
+
+    # -- lifecycle -----------------------------------------------------------------------
+    def start(self, autoconnect=False):
+        self._thread = threading.Thread(target=self._run, args=(autoconnect,), name=self.name,
+                                        daemon=True)
+        self._thread.start()
+
+    def stop(self):
+        """Shut down: stop the session (kept for the next start) and release the lease."""
+        self._stop_event.set()
+        try:
+            self._queue.put_nowait(("wake", None))
+        except queue.Full:
+            pass
+
+    def join(self, timeout=None):
+        if self._thread:
+            self._thread.join(timeout)
+
+    def is_alive(self):
+        return bool(self._thread and self._thread.is_alive())
+
+    # -- API side (any thread) -----------------------------------------------------------
+    def call(self, fn, timeout=60.0):
+        """Run fn(self) on the worker thread, in order with everything else; return its result."""
+        if not self.is_alive():
+            raise base.DriverError("account worker is not running")
+        future = concurrent.futures.Future()
+        try:
+            self._queue.put(("call", (fn, future)), timeout=timeout)
+        except queue.Full:
+            raise base.DriverError("account is overloaded; try again") from None
+        try:
+            return future.result(timeout)
+        except concurrent.futures.TimeoutError:
+            raise base.DriverError("timed out waiting for the account") from None
+
+    def connect(self):
+        return self.call(lambda w: w._do_connect())
+
+    def disconnect(self):
+        return self.call(lambda w: w._do_disconnect())
+
+    def logout(self):
+        return self.call(lambda w: w._do_logout())
+
+    def delete(self):
+        """Unlink and forget the account's session, then end the thread."""
+        if self.is_alive():
+            self.call(lambda w: w._do_delete())
+        self.join(10)
+
+    def pair(self, phone):
+        return self.call(lambda w: w._do_pair(phone))
+
+    def on_driver_event(self, event):
+        """The driver's callback: hand the event over (blocks when the queue is full)."""
+        self._queue.put(("event", event))
+
+    # -- the thread ----------------------------------------------------------------------
+    def _run(self, autoconnect):
+        log.info("account %s: worker started", self.account_id)
+        try:
+            if autoconnect:
+                self._safe(self._autoconnect)
+            while not self._stop_event.is_set():
+                try:
+                    kind, payload = self._queue.get(timeout=self._next_wait())
+                except queue.Empty:
+                    kind, payload = None, None
+                if kind == "event":
+                    self._safe(self._handle_event, payload)
+                elif kind == "call":
+                    self._run_call(*payload)
+                self._safe(self._run_timers)
+        finally:
+            self._shutdown()
+            log.info("account %s: worker stopped", self.account_id)
+
+    def _safe(self, fn, *args):
+        try:
+            fn(*args)
+        except Exception:
+            log.exception("account %s: error in %s", self.account_id, fn.__name__)
+
+    def _run_call(self, fn, future):
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            future.set_result(fn(self))
+        except BaseException as exc:
+            future.set_exception(exc)
+
+    def _next_wait(self):
+        deadlines = [t for t in (self._retry_at, self._snapshot_due) if t is not None]
+        if self._lease_held:
+            deadlines.append(self._lease_renew_at)
+        if not deadlines:
+            return 5.0
+        return min(5.0, max(0.0, min(deadlines) - time.monotonic()))
+
+    def _run_timers(self):
+        now = time.monotonic()
+        if self._lease_held and now >= self._lease_renew_at:
+            self._renew_lease()
+        if self._retry_at is not None and now >= self._retry_at:
+            self._retry_at = None
+            if self._want_connected:
+                self._open()
+        if self._snapshot_due is not None and now >= self._snapshot_due:
+            self._snapshot()
+
+    def _shutdown(self):
+        self._close_session()
+        self._flush_snapshot()
+        self._release_lease()
+        self._drain_calls()
+
+    def _drain_calls(self):
+        while True:
+            try:
+                kind, payload = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            if kind == "call":
+                payload[1].set_exception(base.DriverError("account worker stopped"))
+
+    # -- state ---------------------------------------------------------------------------
+    def account(self):
+        return self.store.get_account(self.account_id) or {"_id": self.account_id}
+
+    def set_status(self, status, reason, **extra):
+        """Record a status change (persisted only while this process owns the account)."""
+        previous = self.current_status
+        self.current_status = status
+        if status != CONNECTING:
+            self.qr = None
+        fields = {"status": status, "reason": reason, "lastUpdate": iso_now(), **extra}
+        if self._lease_held or status in (DISCONNECTED, LOGGED_OUT):
+            self.store.update_account(self.account_id, fields)
+        if previous != status or extra:
+            log.info("account %s: %s -> %s (%s)", self.account_id, previous, status, reason)
+            self.bus.publish(make_event("connection.update", self.account_id, status=status,
+                                        previous=previous, reason=reason, **extra))
+
+    # -- connecting ----------------------------------------------------------------------
+    def _autoconnect(self):
+        account = self.account()
+        if account.get("status") in (DISCONNECTED, LOGGED_OUT):
+            self.current_status = account["status"]
+            return
+        if self.driver.has_session(account) or self.store.load_snapshot(
+                account.get("collectionName") or f"auth_{self.account_id}"):
+            self._do_connect()
+
+    def _do_connect(self):
+        self._want_connected = True
+        if self.session is not None and self.current_status in (CONNECTING, CONNECTED,
+                                                               RECONNECTING):
+            return self.current_status
+        self._attempt = 0
+        self._open()
+        return self.current_status
+
+    def _open(self):
+        if not self._acquire_lease():
+            self.current_status = NOT_STARTED
+            self._retry_at = time.monotonic() + min(5.0, self.config.lease_ttl / 3)
+            return
+        account = self.account()
+        self._restore_snapshot(account)
+        has_session = self.driver.has_session(account)
+        if self.session is None or not self.session.is_alive():
+            self._close_session()
+            self.session = self.driver.open_session(account, self.on_driver_event)
+        self.set_status(RECONNECTING if has_session else CONNECTING,
+                        "restoring_session" if has_session else "awaiting_qr_scan")
+        self.session.start()
+
+    def _schedule_retry(self):
+        self._attempt += 1
+        delay = backoff_delay(self._attempt, self.config.reconnect_backoff_base,
+                              self.config.reconnect_backoff_cap)
+        self._retry_at = time.monotonic() + delay
+        log.info("account %s: reconnect attempt %d in %.1fs", self.account_id, self._attempt,
+                 delay)
+
+    def _do_disconnect(self):
+        self._want_connected = False
+        self._retry_at = None
+        self._close_session()
+        self._flush_snapshot()
+        self.set_status(DISCONNECTED, "user_disconnect")
+        self._release_lease()
+        return self.current_status
+
+    def _do_logout(self):
+        self._want_connected = False
+        self._retry_at = None
+        account = self.account()
+        if self.session is not None:
+            try:
+                self.session.logout()
+            except Exception:
+                log.exception("account %s: logout on the network failed", self.account_id)
+            self.session = None
+        self._forget_session(account)
+        self.set_status(LOGGED_OUT, "user_logout")
+        self._release_lease()
+        return self.current_status
+
+    def _do_delete(self):
+        self._do_logout()
+        self._stop_event.set()
+
+    def _do_pair(self, phone):
+        if self.session is None or self.current_status != CONNECTING or self.qr is None:
+            raise base.NotConnected("pairing needs a pending QR login; call connect first")
+        return self.session.pair_phone(phone)
+
+    def _close_session(self):
+        session, self.session = self.session, None
+        if session is not None:
+            try:
+                session.stop()
+            except Exception:
+                log.exception("account %s: stopping the session failed", self.account_id)
+
+    def _forget_session(self, account):
+        self.driver.delete_session(account)
+        self.store.delete_snapshot(account.get("collectionName") or f"auth_{self.account_id}")
+        self._snapshot_due = None
+
+    # -- driver events -------------------------------------------------------------------
+    def _handle_event(self, event):
+        handler = getattr(self, "_on_" + event.kind, None)
+        if handler is not None:
+            handler(event.data)
+        elif self.inbound is not None:
+            self.inbound(self, event)
+
+    def _on_qr(self, data):
+        self.set_status(CONNECTING, "awaiting_qr_scan")
+        self.qr = data["code"]
+        self.bus.publish(make_event("qr", self.account_id, qr=data["code"]))
+        log.info("account %s: scan this QR code with WhatsApp (Linked devices)\n%s",
+                 self.account_id, render_terminal_qr(data["code"]))
+
+    def _on_paired(self, data):
+        self.jid = data.get("jid")
+        self.store.update_account(self.account_id, {"jid": self.jid,
+                                                    "pushName": data.get("pushName")})
+
+    def _on_connected(self, data):
+        self._attempt = 0
+        self._retry_at = None
+        self.jid = data.get("jid") or self.jid
+        self.set_status(CONNECTED, "connected", jid=self.jid, pushName=data.get("pushName"))
+        self.store.update_account(self.account_id, {"lastError": None,
+                                                    "connectedAt": iso_now()})
+        self._request_snapshot()
+
+    def _on_disconnected(self, data):
+        if not self._want_connected:
+            return
+        self.set_status(RECONNECTING, data.get("reason") or "connection_lost")
+        if not data.get("willReconnect"):
+            self._schedule_retry()
+
+    def _on_connect_failed(self, data):
+        error = data.get("error") or "connect failed"
+        self.set_status(RECONNECTING, "connect_failed", lastError=error[:500])
+        self._schedule_retry()
+
+    def _on_logged_out(self, data):
+        self._want_connected = False
+        self._retry_at = None
+        self._close_session()
+        self._forget_session(self.account())
+        self.set_status(LOGGED_OUT, data.get("reason") or "logged_out")
+        self._release_lease()
+
+    def _end_without_reconnect(self, reason, **extra):
+        self._want_connected = False
+        self._retry_at = None
+        self._close_session()
+        self.set_status(DISCONNECTED, reason, **extra)
+        self._release_lease()
+
+    def _on_stream_replaced(self, data):
+        self._end_without_reconnect("stream_replaced")
+
+    def _on_temporary_ban(self, data):
+        self._end_without_reconnect("temporary_ban", banCode=data.get("code"),
+                                    banExpire=data.get("expire"))
+
+    def _on_qr_timeout(self, data):
+        self._end_without_reconnect("qr_timeout")
+
+    def _on_session_changed(self, data):
+        self._request_snapshot()
+
+    # -- session snapshots ---------------------------------------------------------------
+    def _request_snapshot(self):
+        earliest = self._last_snapshot + SNAPSHOT_MIN_INTERVAL
+        self._snapshot_due = max(time.monotonic(), earliest) if self._snapshot_due is None \
+            else self._snapshot_due
+
+    def _flush_snapshot(self):
+        if self._snapshot_due is not None:
+            self._snapshot()
+
+    def _snapshot(self):
+        self._snapshot_due = None
+        account = self.account()
+        data = self.driver.export_session(account)
+        if data and self._lease_held:
+            self.store.save_snapshot(account.get("collectionName") or f"auth_{self.account_id}",
+                                     data)
+            self._last_snapshot = time.monotonic()
+
+    def _restore_snapshot(self, account):
+        if self.driver.has_session(account):
+            return
+        data = self.store.load_snapshot(account.get("collectionName") or f"auth_{self.account_id}")
+        if data:
+            log.info("account %s: restoring the session from its snapshot", self.account_id)
+            self.driver.import_session(account, data)
+
+    # -- lease ---------------------------------------------------------------------------
+    def _acquire_lease(self):
+        ttl_ms = int(self.config.lease_ttl * 1000)
+        held = self.store.acquire_lease(self.account_id, self.owner, ttl_ms, now_ms())
+        if held and not self._lease_held:
+            log.info("account %s: lease taken by %s", self.account_id, self.owner)
+        self._lease_held = held
+        self._lease_renew_at = time.monotonic() + self.config.lease_ttl / 3
+        return held
+
+    def _renew_lease(self):
+        if not self._acquire_lease():
+            log.warning("account %s: lease lost to another instance", self.account_id)
+            self._close_session()
+            self.current_status = NOT_STARTED
+            if self._want_connected:
+                self._retry_at = time.monotonic() + self.config.lease_ttl / 3
+
+    def _release_lease(self):
+        if self._lease_held:
+            self._lease_held = False
+            try:
+                self.store.release_lease(self.account_id, self.owner)
+            except Exception:
+                log.exception("account %s: releasing the lease failed", self.account_id)
