@@ -27,9 +27,9 @@ def create_app(config: Config | None = None, *, store=None, driver=None) -> Flas
     app.extensions["wildcat"] = Runtime(config, store, driver)
     register_error_handlers(app)
 
-    from wildcat.api import accounts, system
-    app.register_blueprint(system.bp)
-    app.register_blueprint(accounts.bp)
+    from wildcat.api import accounts, chats, messages, system, webhooks
+    for module in (system, accounts, messages, chats, webhooks):
+        app.register_blueprint(module.bp)
     if config.driver == "sandbox":
         from wildcat.api import sandbox
         app.register_blueprint(sandbox.bp)

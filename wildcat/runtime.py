@@ -19,13 +19,15 @@ class Runtime:
     """Built by create_app (no threads); `start()` once the server process exists."""
 
     def __init__(self, config, store, driver):
-        from workers.supervisor import Supervisor
         from wildcat.services.inbound import InboundPipeline
+        from workers.supervisor import Supervisor
+        from workers.webhook_dispatcher import WebhookDispatcher
 
         self.config, self.store, self.driver = config, store, driver
         self.bus = EventBus()
         self.inbound = InboundPipeline(store, self.bus)
         self.supervisor = Supervisor(config, store, driver, self.bus, inbound=self.inbound)
+        self.dispatcher = WebhookDispatcher(config, store, self.bus)
         self.started = False
 
     def start(self):
@@ -36,6 +38,7 @@ class Runtime:
                  type(self.store).__name__, self.config.instance_id)
         if not self.config.api_key:
             log.warning("WILDCAT_API_KEY is not set: the API is open to anyone who can reach it")
+        self.dispatcher.start()
         self.supervisor.start()
 
     def stop(self, timeout=15.0):
@@ -43,4 +46,6 @@ class Runtime:
             return
         self.started = False
         self.supervisor.stop(timeout)
+        self.dispatcher.stop()
+        self.dispatcher.join(5)
         log.info("WILDCAT stopped")
