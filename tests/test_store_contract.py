@@ -1,0 +1,509 @@
+"""The store contract, run against every backend: SQLite, mongomock, and a real MongoDB
+when WILDCAT_TEST_MONGODB_URI is set."""
+import io
+import os
+import threading
+import time
+import types
+import uuid
+
+import pytest
+
+from wildcat.store import open_store
+from wildcat.store.base import DuplicateKey, StoreError
+from wildcat.store.mongo import MongoStore
+from wildcat.store.sqlite import SQLiteStore
+
+MONGODB_URI = os.environ.get("WILDCAT_TEST_MONGODB_URI")
+BACKENDS = ["sqlite", "mongomock"] + (["mongodb"] if MONGODB_URI else [])
+
+
+def _mongomock_client():
+    import mongomock
+    import mongomock.gridfs
+    mongomock.gridfs.enable_gridfs_integration()
+    client = mongomock.MongoClient()
+    # pymongo 4.x GridFSBucket reads client.options.timeout, which mongomock lacks.
+    client.options = types.SimpleNamespace(timeout=None)
+    return client
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request, tmp_path):
+    if request.param == "sqlite":
+        s = SQLiteStore(str(tmp_path / "data" / "wildcat.db"))
+        yield s
+        s.close()
+    elif request.param == "mongomock":
+        s = MongoStore(_mongomock_client(), "wildcat_test")
+        yield s
+        s.close()
+    else:
+        import pymongo
+        client = pymongo.MongoClient(MONGODB_URI, serverSelectionTimeoutMS=5000, tz_aware=True)
+        name = f"wildcat_test_{uuid.uuid4().hex[:12]}"
+        yield MongoStore(client, name)
+        client.drop_database(name)
+        client.close()
+
+
+def msg(message_id, timestamp, chat_id="c1@s.whatsapp.net", **extra):
+    return {"messageId": message_id, "chatId": chat_id, "timestamp": timestamp, **extra}
+
+
+def delivery(delivery_id, webhook_id="w1", *, due=0, created="2024-01-01T00:00:00Z", **extra):
+    return {"_id": delivery_id, "webhookId": webhook_id, "accountId": "a1", "event": "message",
+            "payload": {"n": 1}, "status": "pending", "attempts": 0, "nextAttemptAt": due,
+            "createdAt": created, **extra}
+
+
+# -- lifecycle & errors ------------------------------------------------------------------
+def test_ping(store):
+    store.ping()
+
+
+def test_sqlite_creates_parent_dir_and_reports_a_corrupt_file(tmp_path):
+    SQLiteStore(str(tmp_path / "a" / "b" / "w.db")).close()
+    assert (tmp_path / "a" / "b" / "w.db").exists()
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError):
+        SQLiteStore(str(bad))
+
+
+def test_mongo_unreachable_is_a_store_error():
+    import pymongo
+    client = pymongo.MongoClient("mongodb://127.0.0.1:1", serverSelectionTimeoutMS=200,
+                                 connectTimeoutMS=200)
+    with pytest.raises(StoreError):
+        MongoStore(client, "nope")
+    client.close()
+
+
+def test_open_store_without_uri_is_sqlite_in_data_dir(tmp_path):
+    config = types.SimpleNamespace(data_dir=str(tmp_path / "d"), mongodb_uri="", db_name="x")
+    s = open_store(config)
+    try:
+        assert isinstance(s, SQLiteStore)
+        assert (tmp_path / "d" / "wildcat.db").exists()
+    finally:
+        s.close()
+
+
+def test_operator_dicts_never_match(store):
+    store.create_account({"_id": "a1", "createdAt": "2024"})
+    for call in (lambda: store.get_account({"$ne": None}),
+                 lambda: store.get_message("a1", {"$gt": ""}),
+                 lambda: store.get_webhook({"$exists": True})):
+        try:
+            assert call() is None
+        except (TypeError, StoreError):
+            pass
+
+
+# -- accounts ----------------------------------------------------------------------------
+def test_account_round_trip_keeps_unknown_keys(store):
+    doc = {"_id": "a1", "createdAt": "2024-01-01T00:00:00Z", "name": "Ana",
+           "collectionName": "auth_a1", "extra": {"nested": [1, 2, {"x": True}]}}
+    assert store.create_account(doc) == doc
+    assert store.get_account("a1") == doc
+    assert store.get_account("nope") is None
+
+
+def test_create_account_duplicate(store):
+    store.create_account({"_id": "a1", "createdAt": "2024"})
+    with pytest.raises(DuplicateKey):
+        store.create_account({"_id": "a1", "createdAt": "2025"})
+    assert store.get_account("a1")["createdAt"] == "2024"
+
+
+def test_list_accounts_oldest_first(store):
+    for account_id, created in [("b", "2024-02"), ("a", "2024-03"), ("c", "2024-01")]:
+        store.create_account({"_id": account_id, "createdAt": created})
+    assert [a["_id"] for a in store.list_accounts()] == ["c", "b", "a"]
+
+
+def test_update_account_sets_and_removes(store):
+    store.create_account({"_id": "a1", "createdAt": "2024", "status": "new", "qr": "x"})
+    assert store.update_account("a1", {"status": "connected", "qr": None, "phone": "123"})
+    assert store.get_account("a1") == {"_id": "a1", "createdAt": "2024",
+                                       "status": "connected", "phone": "123"}
+    assert store.update_account("nope", {"status": "x"}) is False
+    assert store.get_account("nope") is None
+
+
+# -- messages ----------------------------------------------------------------------------
+def test_message_round_trip_with_raw_bytes(store):
+    raw = bytes(range(256))
+    m = msg("m1", 1000, raw=raw, body="hi", fromMe=True, custom={"a": [1]})
+    assert store.insert_message("a1", m) is True
+    got = store.get_message("a1", "m1")
+    assert isinstance(got["raw"], bytes) and got["raw"] == raw
+    assert {k: got[k] for k in m} == m
+    assert got.get("accountId", "a1") == "a1"
+    assert "_id" not in got
+    assert store.get_message("a2", "m1") is None
+
+
+def test_insert_message_duplicate_returns_false_and_changes_nothing(store):
+    assert store.insert_message("a1", msg("m1", 1000, body="first"))
+    assert store.insert_message("a1", msg("m1", 2000, body="second")) is False
+    assert store.get_message("a1", "m1")["body"] == "first"
+    assert store.insert_message("a2", msg("m1", 1000))        # same id, other account
+    assert store.count_messages() == 2
+
+
+def test_insert_messages_batch_skips_duplicates(store):
+    store.insert_message("a1", msg("m2", 2))
+    batch = [msg("m1", 1), msg("m2", 2), msg("m3", 3), msg("m1", 4)]
+    assert store.insert_messages("a1", batch) == ["m1", "m3"]
+    assert store.count_messages("a1") == 3
+    assert store.get_message("a1", "m1")["timestamp"] == 1
+    assert store.insert_messages("a1", []) == []
+
+
+def test_insert_messages_ten_thousand_is_fast(store):
+    if not isinstance(store, SQLiteStore):
+        pytest.skip("the speed bound is the embedded backend's promise")
+    batch = [msg(f"m{i}", i, raw=b"\x01" * 200, body="x" * 50) for i in range(10_000)]
+    started = time.perf_counter()
+    assert len(store.insert_messages("a1", batch)) == 10_000
+    assert time.perf_counter() - started < 1.0
+    assert store.count_messages("a1") == 10_000
+
+
+def test_list_messages_order_and_paging(store):
+    store.insert_messages("a1", [msg(f"m{t}", t) for t in (5, 1, 4, 2, 3)])
+    store.insert_message("a1", msg("other", 10, chat_id="c2@s.whatsapp.net"))
+    store.insert_message("a2", msg("m9", 9))
+    ids = lambda **kw: [m["messageId"] for m in store.list_messages("a1", "c1@s.whatsapp.net",
+                                                                    **kw)]
+    assert ids() == ["m5", "m4", "m3", "m2", "m1"]
+    assert ids(limit=2) == ["m5", "m4"]
+    assert ids(limit=2, skip=2) == ["m3", "m2"]
+    assert ids(before=4) == ["m3", "m2", "m1"]
+    assert ids(after=2) == ["m5", "m4", "m3"]
+    assert ids(before=5, after=1) == ["m4", "m3", "m2"]
+    assert ids(skip=10) == []
+
+
+def test_update_message(store):
+    store.insert_message("a1", msg("m1", 1, body="x", raw=b"\x00"))
+    assert store.update_message("a1", "m1", {"edited": True, "body": None, "raw": b"\x02"})
+    got = store.get_message("a1", "m1")
+    assert got["edited"] is True and "body" not in got and got["raw"] == b"\x02"
+    assert store.update_message("a1", "nope", {"edited": True}) is False
+
+
+def test_advance_message_status_forward_only(store):
+    store.insert_message("a1", msg("m1", 1, status="pending"))
+    assert store.advance_message_status("a1", "m1", "delivered")
+    assert store.advance_message_status("a1", "m1", "sent") is False
+    assert store.advance_message_status("a1", "m1", "delivered") is False
+    assert store.get_message("a1", "m1")["status"] == "delivered"
+    assert store.advance_message_status("a1", "m1", "read")
+    assert store.advance_message_status("a1", "m1", "played")
+    assert store.get_message("a1", "m1")["status"] == "played"
+    assert store.advance_message_status("a1", "nope", "read") is False
+    store.insert_message("a1", msg("m2", 2))                   # no status yet counts lowest
+    assert store.advance_message_status("a1", "m2", "sent")
+    assert store.get_message("a1", "m2")["status"] == "sent"
+
+
+def test_find_message_by_media_id_and_counts(store):
+    store.insert_messages("a1", [msg("m1", 1, mediaId="x1"), msg("m2", 2)])
+    store.insert_message("a2", msg("m3", 3, mediaId="x2"))
+    assert store.find_message_by_media_id("a1", "x1")["messageId"] == "m1"
+    assert store.find_message_by_media_id("a1", "x2") is None
+    assert (store.count_messages("a1"), store.count_messages("a2")) == (2, 1)
+    assert store.count_messages() == 3 and store.count_messages("zz") == 0
+
+
+# -- chats -------------------------------------------------------------------------------
+def test_upsert_chat_semantics(store):
+    store.upsert_chat("a1", "c1", name="Bob", last_message_time=100,
+                      last_message={"body": "a"}, unread_increment=1)
+    chat = store.get_chat("a1", "c1")
+    assert chat["chatId"] == "c1" and chat["name"] == "Bob" and chat["unreadCount"] == 1
+    assert chat["lastMessageTime"] == 100 and chat["lastMessage"] == {"body": "a"}
+    store.upsert_chat("a1", "c1", last_message_time=50, last_message={"body": "old"},
+                      unread_increment=2)
+    chat = store.get_chat("a1", "c1")
+    assert chat["lastMessageTime"] == 100 and chat["lastMessage"] == {"body": "a"}
+    assert chat["unreadCount"] == 3 and chat["name"] == "Bob"   # name None keeps the name
+    store.upsert_chat("a1", "c1", last_message_time=200, last_message={"body": "new"},
+                      name="Robert", is_group=True)
+    chat = store.get_chat("a1", "c1")
+    assert (chat["lastMessageTime"], chat["lastMessage"]) == (200, {"body": "new"})
+    assert chat["name"] == "Robert" and chat["isGroup"] is True
+    store.upsert_chat("a1", "c1", unread_count=0)
+    assert store.get_chat("a1", "c1")["unreadCount"] == 0
+    assert store.get_chat("a2", "c1") is None
+
+
+def test_new_chat_has_every_listed_field(store):
+    store.upsert_chat("a1", "g1@g.us")
+    chat = store.get_chat("a1", "g1@g.us")
+    assert chat["unreadCount"] == 0 and chat["lastMessageTime"] is None
+    assert chat["name"] is None and chat["lastMessage"] is None and chat["isGroup"] is True
+    store.upsert_chat("a1", "p1@s.whatsapp.net", is_group=False)
+    assert store.get_chat("a1", "p1@s.whatsapp.net")["isGroup"] is False
+
+
+def test_list_chats_newest_activity_first(store):
+    store.upsert_chat("a1", "quiet")
+    store.upsert_chat("a1", "old", last_message_time=10)
+    store.upsert_chat("a1", "new", last_message_time=30)
+    store.upsert_chat("a1", "mid", last_message_time=20)
+    store.upsert_chat("a2", "elsewhere", last_message_time=99)
+    names = [c["chatId"] for c in store.list_chats("a1")]
+    assert names == ["new", "mid", "old", "quiet"]
+    assert [c["chatId"] for c in store.list_chats("a1", limit=2, skip=1)] == ["mid", "old"]
+    first = store.list_chats("a1")[0]
+    for key in ("chatId", "name", "isGroup", "unreadCount", "lastMessageTime", "lastMessage"):
+        assert key in first
+
+
+# -- media -------------------------------------------------------------------------------
+class TrickleStream:
+    """An upload that must be read in bounded pieces and answers with short reads."""
+
+    def __init__(self, data):
+        self._buf = io.BytesIO(data)
+        self.reads = 0
+
+    def read(self, size=-1):
+        assert size is not None and 0 < size <= 1024 * 1024, "put_media must read in chunks"
+        self.reads += 1
+        return self._buf.read(min(size, 100_000))
+
+
+def test_media_streams_a_3mb_blob_with_seek_and_partial_reads(store):
+    data = os.urandom(3 * 1024 * 1024 + 123)
+    stream = TrickleStream(data)
+    info = store.put_media("a1", stream, filename="v.mp4", mimetype="video/mp4")
+    assert stream.reads > 3
+    assert info["length"] == len(data)
+    assert (info["filename"], info["mimetype"]) == ("v.mp4", "video/mp4")
+    with store.open_media(info["mediaId"]) as f:
+        assert (f.length, f.mimetype, f.filename) == (len(data), "video/mp4", "v.mp4")
+        assert (f.accountId, f.mediaId) == ("a1", info["mediaId"])
+        assert f.read(10) == data[:10]
+        assert f.read(300_000) == data[10:300_010]              # crosses a chunk boundary
+        f.seek(1_000_000)
+        assert f.read(5) == data[1_000_000:1_000_005]
+        f.seek(len(data) - 7)
+        assert f.read(100) == data[-7:]
+        assert f.read(100) == b""
+        f.seek(0)
+        assert f.read() == data
+
+
+def test_media_empty_blob_and_missing(store):
+    info = store.put_media("a1", io.BytesIO(b""), filename="e", mimetype="text/plain")
+    with store.open_media(info["mediaId"]) as f:
+        assert f.length == 0 and f.read() == b""
+    assert store.open_media("nonexistent") is None
+    assert store.open_media("0123456789abcdef01234567") is None
+
+
+def test_delete_media(store):
+    info = store.put_media("a1", io.BytesIO(b"x" * 1000), filename="f", mimetype="a/b")
+    keep = store.put_media("a1", io.BytesIO(b"y" * 10), filename="g", mimetype="a/b")
+    assert store.delete_media(info["mediaId"]) is True
+    assert store.open_media(info["mediaId"]) is None
+    assert store.delete_media(info["mediaId"]) is False
+    assert store.open_media(keep["mediaId"]).read() == b"y" * 10
+
+
+# -- webhooks ----------------------------------------------------------------------------
+def hook(hook_id, url, account_id=None, created="2024-01-01"):
+    doc = {"_id": hook_id, "url": url, "events": ["message"], "secret": "s",
+           "createdAt": created}
+    if account_id:
+        doc["accountId"] = account_id
+    return doc
+
+
+def test_create_webhook_dedupes_on_url_and_account(store):
+    doc, created = store.create_webhook(hook("w1", "http://x/h", "a1", "2024-01-01"))
+    assert created and doc["_id"] == "w1"
+    doc, created = store.create_webhook(hook("w2", "http://x/h", "a1", "2024-01-02"))
+    assert not created and doc["_id"] == "w1" and doc["events"] == ["message"]
+    assert store.create_webhook(hook("w3", "http://x/h", "a2", "2024-01-03"))[1]
+    assert store.create_webhook(hook("w4", "http://x/h", None, "2024-01-04"))[1]
+    doc, created = store.create_webhook(hook("w5", "http://x/h", None, "2024-01-05"))
+    assert not created and doc["_id"] == "w4"
+    assert store.get_webhook("w2") is None
+    assert store.get_webhook("w3")["accountId"] == "a2"
+
+
+def test_list_webhooks_filter(store):
+    store.create_webhook(hook("g", "http://x/g", None, "2024-01-03"))
+    store.create_webhook(hook("a", "http://x/a", "a1", "2024-01-01"))
+    store.create_webhook(hook("b", "http://x/b", "a2", "2024-01-02"))
+    assert [w["_id"] for w in store.list_webhooks()] == ["a", "b", "g"]
+    assert [w["_id"] for w in store.list_webhooks("a1")] == ["a", "g"]
+    assert [w["_id"] for w in store.list_webhooks("zz")] == ["g"]
+
+
+def test_delete_webhook_removes_its_deliveries(store):
+    store.create_webhook(hook("w1", "http://x/1"))
+    store.create_webhook(hook("w2", "http://x/2"))
+    store.create_deliveries([delivery("d1", "w1"), delivery("d2", "w2")])
+    assert store.delete_webhook("w1") is True
+    assert store.get_webhook("w1") is None and store.get_delivery("d1") is None
+    assert store.get_delivery("d2") is not None
+    assert store.delete_webhook("w1") is False
+
+
+# -- deliveries --------------------------------------------------------------------------
+def test_delivery_round_trip_and_update(store):
+    d = delivery("d1", payload={"event": "message", "data": {"n": [1, 2]}}, extra="kept")
+    store.create_deliveries([d])
+    assert store.get_delivery("d1") == d
+    assert store.update_delivery("d1", {"status": "failed", "attempts": 3,
+                                        "nextAttemptAt": None, "lastError": "timeout"})
+    got = store.get_delivery("d1")
+    assert got["status"] == "failed" and got["attempts"] == 3 and got["lastError"] == "timeout"
+    assert "nextAttemptAt" not in got
+    assert store.update_delivery("nope", {"status": "x"}) is False
+    assert store.get_delivery("nope") is None
+    with pytest.raises(DuplicateKey):
+        store.create_deliveries([delivery("d1")])
+    store.create_deliveries([])
+
+
+def test_due_deliveries(store):
+    store.create_deliveries([
+        delivery("late", due=300), delivery("first", due=100), delivery("second", due=200),
+        delivery("future", due=10_000), delivery("done", due=50, status="delivered"),
+    ])
+    ids = lambda **kw: [d["_id"] for d in store.due_deliveries(1000, **kw)]
+    assert ids() == ["first", "second", "late"]
+    assert ids(limit=2) == ["first", "second"]
+    assert ids(exclude_ids={"first", "late"}) == ["second"]
+    assert [d["_id"] for d in store.due_deliveries(200)] == ["first", "second"]
+    store.update_delivery("first", {"status": "delivered"})
+    assert ids() == ["second", "late"]
+
+
+def test_list_and_count_deliveries(store):
+    store.create_deliveries([
+        delivery("d1", created="2024-01-01"), delivery("d3", created="2024-01-03"),
+        delivery("d2", created="2024-01-02", status="failed"),
+        delivery("x", "w2", created="2024-01-04"),
+    ])
+    ids = lambda **kw: [d["_id"] for d in store.list_deliveries("w1", **kw)]
+    assert ids() == ["d3", "d2", "d1"]
+    assert ids(limit=1, skip=1) == ["d2"]
+    assert ids(status="pending") == ["d3", "d1"]
+    assert store.count_deliveries() == {"pending": 3, "failed": 1}
+
+
+# -- leases ------------------------------------------------------------------------------
+def test_leases(store):
+    assert store.get_lease("a1") is None
+    assert store.acquire_lease("a1", "p1", ttl_ms=1000, now_ms=0)
+    assert store.get_lease("a1") == {"accountId": "a1", "owner": "p1", "expiresAt": 1000}
+    assert store.acquire_lease("a1", "p2", 1000, 500) is False          # alive: refused
+    assert store.acquire_lease("a1", "p1", 1000, 600)                    # owner renews
+    assert store.get_lease("a1")["expiresAt"] == 1600
+    assert store.acquire_lease("a1", "p2", 1000, 1599) is False
+    store.release_lease("a1", "p2")                                      # not the owner
+    assert store.get_lease("a1")["owner"] == "p1"
+    assert store.acquire_lease("a1", "p2", 1000, 1600)                   # expired: stolen
+    assert store.get_lease("a1") == {"accountId": "a1", "owner": "p2", "expiresAt": 2600}
+    assert store.acquire_lease("a1", "p1", 1000, 1700) is False
+    store.release_lease("a1", "p2")
+    assert store.get_lease("a1") is None
+    assert store.acquire_lease("a1", "p1", 1000, 1700)
+
+
+def test_lease_race_has_one_winner(store):
+    winners, barrier = [], threading.Barrier(8)
+
+    def contend(owner):
+        barrier.wait()
+        if store.acquire_lease("a1", owner, 10_000, 0):
+            winners.append(owner)
+
+    threads = [threading.Thread(target=contend, args=(f"p{i}",)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert len(winners) == 1 and store.get_lease("a1")["owner"] == winners[0]
+
+
+def test_concurrent_duplicate_inserts_store_once(store):
+    results, barrier = [], threading.Barrier(8)
+
+    def insert():
+        barrier.wait()
+        results.append(store.insert_message("a1", msg("same", 1)))
+
+    threads = [threading.Thread(target=insert) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert sorted(results) == [False] * 7 + [True]
+    assert store.count_messages("a1") == 1
+
+
+# -- snapshots ---------------------------------------------------------------------------
+def test_snapshots(store):
+    assert store.load_snapshot("auth_a1") is None
+    store.save_snapshot("auth_a1", b"\x00v1\xff")
+    assert store.load_snapshot("auth_a1") == b"\x00v1\xff"
+    store.save_snapshot("auth_a1", b"v2" * 100_000)
+    got = store.load_snapshot("auth_a1")
+    assert isinstance(got, bytes) and got == b"v2" * 100_000
+    store.delete_snapshot("auth_a1")
+    assert store.load_snapshot("auth_a1") is None
+    store.delete_snapshot("auth_a1")
+
+
+# -- delete_account cascade --------------------------------------------------------------
+def _populate(store, account_id):
+    store.create_account({"_id": account_id, "createdAt": "2024",
+                          "collectionName": f"session_{account_id}"})
+    store.insert_message(account_id, msg("m1", 1))
+    store.upsert_chat(account_id, "c1", last_message_time=1)
+    media = store.put_media(account_id, io.BytesIO(b"z" * 300_000), filename="f",
+                            mimetype="a/b")
+    store.create_webhook(hook(f"w_{account_id}", "http://x/h", account_id))
+    store.create_deliveries([delivery(f"d_{account_id}", f"w_{account_id}")])
+    store.acquire_lease(account_id, "p1", 1000, 0)
+    store.save_snapshot(f"session_{account_id}", b"keys")
+    return media["mediaId"]
+
+
+def test_delete_account_cascades_and_spares_others(store):
+    gone, kept = _populate(store, "a1"), _populate(store, "a2")
+    store.create_webhook(hook("global", "http://x/g"))
+    store.create_deliveries([delivery("dg", "global")])
+    assert store.delete_account("a1") is True
+    assert store.get_account("a1") is None
+    assert store.count_messages("a1") == 0 and store.get_chat("a1", "c1") is None
+    assert store.list_chats("a1") == []
+    assert store.open_media(gone) is None
+    assert store.get_webhook("w_a1") is None and store.get_delivery("d_a1") is None
+    assert store.get_lease("a1") is None and store.load_snapshot("session_a1") is None
+    # Everything of a2, and the global webhook, is untouched.
+    assert store.get_account("a2") is not None and store.count_messages("a2") == 1
+    assert store.get_chat("a2", "c1") is not None
+    assert store.open_media(kept).read() == b"z" * 300_000
+    assert store.get_webhook("w_a2") and store.get_delivery("d_a2")
+    assert store.get_webhook("global") and store.get_delivery("dg")
+    assert store.get_lease("a2")["owner"] == "p1"
+    assert store.load_snapshot("session_a2") == b"keys"
+    assert store.delete_account("a1") is False
+
+
+def test_delete_account_uses_default_collection_name(store):
+    store.create_account({"_id": "a1", "createdAt": "2024"})
+    store.save_snapshot("auth_a1", b"keys")
+    assert store.delete_account("a1")
+    assert store.load_snapshot("auth_a1") is None

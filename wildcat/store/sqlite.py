@@ -1,0 +1,396 @@
+"""SQLite backend: one WAL file, a connection per thread, writes serialized by one lock."""
+import contextlib
+import functools
+import json
+import os
+import sqlite3
+import threading
+import uuid
+
+from wildcat.store.base import MESSAGE_STATUS_RANK, DuplicateKey, Store, StoreError
+from wildcat.store.sqlite_docs import (
+    CHUNK_SIZE, SCHEMA, SQLiteMediaFile, account_cols, apply_fields, chat_cols, delivery_cols,
+    dumps, message_cols, new_chat, row_doc, webhook_cols)
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def _translate(fn):
+    """Turn sqlite3 errors into the contract's StoreError/DuplicateKey."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except sqlite3.IntegrityError as exc:
+            raise DuplicateKey(str(exc)) from exc
+        except sqlite3.Error as exc:
+            raise StoreError(f"sqlite: {exc}") from exc
+    return wrapper
+
+
+class SQLiteStore(Store):
+    """The embedded store; safe for many threads and for several processes on one file."""
+
+    def __init__(self, path: str):
+        self.path = path
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        self._local = threading.local()
+        self._conns = {}                    # thread -> connection, so close() reaches all
+        self._conns_lock = threading.Lock()
+        # Python-side write lock: threads queue here instead of spinning in busy_timeout.
+        self._wlock = threading.Lock()
+        _translate(self._init_schema)()
+
+    def _init_schema(self):
+        self._conn().execute("PRAGMA journal_mode=WAL")   # persistent: set once per file
+        with self._write() as db:
+            for statement in SCHEMA.split(";"):
+                db.execute(statement)
+
+    # -- connections -------------------------------------------------------------------
+    def _conn(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                 timeout=BUSY_TIMEOUT_MS / 1000)
+            db.row_factory = sqlite3.Row
+            db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            # NORMAL in WAL survives process crashes; only power loss may drop the last commits.
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._local.db = db
+            with self._conns_lock:
+                for thread in [t for t in self._conns if not t.is_alive()]:
+                    self._conns.pop(thread).close()
+                self._conns[threading.current_thread()] = db
+        return db
+
+    @contextlib.contextmanager
+    def _write(self):
+        """One IMMEDIATE transaction: takes the write lock up front so reads can't go stale."""
+        db = self._conn()
+        with self._wlock:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+
+    def _all(self, sql, params=()):
+        return self._conn().execute(sql, params).fetchall()
+
+    def _one(self, sql, params=()):
+        return self._conn().execute(sql, params).fetchone()
+
+    def _update(self, table, where, params, fields, cols):
+        """Read-modify-write one row's doc inside a transaction; False when missing."""
+        with self._write() as db:
+            row = db.execute(f"SELECT * FROM {table} WHERE {where}", params).fetchone()
+            if row is None:
+                return False
+            values = cols(apply_fields(row_doc(row), fields))
+            sets = ", ".join(f"{c} = ?" for c in values)
+            db.execute(f"UPDATE {table} SET {sets} WHERE {where}", (*values.values(), *params))
+            return True
+
+    @staticmethod
+    def _insert(db, table, values, verb="INSERT"):
+        marks = ", ".join("?" * len(values))
+        return db.execute(f"{verb} INTO {table} ({', '.join(values)}) VALUES ({marks})",
+                          tuple(values.values()))
+
+    # -- lifecycle ---------------------------------------------------------------------
+    def ping(self):
+        self._one("SELECT 1")
+
+    def close(self):
+        with self._conns_lock:
+            for db in self._conns.values():
+                db.close()
+            self._conns.clear()
+        self._local = threading.local()
+
+    # -- accounts ----------------------------------------------------------------------
+    def create_account(self, doc):
+        with self._write() as db:
+            self._insert(db, "accounts", account_cols(doc))
+        return dict(doc)
+
+    def get_account(self, account_id):
+        row = self._one("SELECT doc FROM accounts WHERE id = ?", (account_id,))
+        return row_doc(row) if row else None
+
+    def list_accounts(self):
+        return [row_doc(r) for r in
+                self._all("SELECT doc FROM accounts ORDER BY created_at, rowid")]
+
+    def update_account(self, account_id, fields):
+        return self._update("accounts", "id = ?", (account_id,), fields, account_cols)
+
+    def delete_account(self, account_id):
+        with self._write() as db:
+            row = db.execute("SELECT doc FROM accounts WHERE id = ?", (account_id,)).fetchone()
+            snapshot = (row_doc(row).get("collectionName") if row else None) or f"auth_{account_id}"
+            one = (account_id,)
+            db.execute("DELETE FROM messages WHERE account_id = ?", one)
+            db.execute("DELETE FROM chats WHERE account_id = ?", one)
+            db.execute("DELETE FROM media_chunks WHERE media_id IN "
+                       "(SELECT id FROM media WHERE account_id = ?)", one)
+            db.execute("DELETE FROM media WHERE account_id = ?", one)
+            db.execute("DELETE FROM deliveries WHERE webhook_id IN "
+                       "(SELECT id FROM webhooks WHERE account_key = ?)", one)
+            db.execute("DELETE FROM webhooks WHERE account_key = ?", one)
+            db.execute("DELETE FROM leases WHERE account_id = ?", one)
+            db.execute("DELETE FROM snapshots WHERE name = ?", (snapshot,))
+            return db.execute("DELETE FROM accounts WHERE id = ?", one).rowcount > 0
+
+    # -- messages ----------------------------------------------------------------------
+    def insert_message(self, account_id, msg):
+        return bool(self.insert_messages(account_id, [msg]))
+
+    def insert_messages(self, account_id, msgs):
+        rows = [message_cols(account_id, m) for m in msgs]   # validate before locking
+        inserted = []
+        with self._write() as db:
+            for values in rows:
+                if self._insert(db, "messages", values, "INSERT OR IGNORE").rowcount:
+                    inserted.append(values["message_id"])
+        return inserted
+
+    def get_message(self, account_id, message_id):
+        row = self._one("SELECT doc, raw FROM messages WHERE account_id = ? AND message_id = ?",
+                        (account_id, message_id))
+        return row_doc(row) if row else None
+
+    def update_message(self, account_id, message_id, fields):
+        return self._update("messages", "account_id = ? AND message_id = ?",
+                            (account_id, message_id), fields,
+                            lambda doc: message_cols(account_id, doc))
+
+    def advance_message_status(self, account_id, message_id, status):
+        rank = MESSAGE_STATUS_RANK[status]
+        with self._write() as db:
+            row = db.execute("SELECT doc FROM messages WHERE account_id = ? AND message_id = ?",
+                             (account_id, message_id)).fetchone()
+            if row is None:
+                return False
+            doc = row_doc(row)
+            current = doc.get("status")
+            # A missing status counts as lowest; an unknown one is never overwritten.
+            if current is not None and MESSAGE_STATUS_RANK.get(current, rank) >= rank:
+                return False
+            doc["status"] = status
+            db.execute("UPDATE messages SET doc = ? WHERE account_id = ? AND message_id = ?",
+                       (dumps(doc), account_id, message_id))
+            return True
+
+    def list_messages(self, account_id, chat_id, *, limit=50, skip=0, before=None, after=None):
+        sql = "SELECT doc, raw FROM messages WHERE account_id = ? AND chat_id = ?"
+        params = [account_id, chat_id]
+        if before is not None:
+            sql += " AND timestamp < ?"
+            params.append(int(before))
+        if after is not None:
+            sql += " AND timestamp > ?"
+            params.append(int(after))
+        sql += " ORDER BY timestamp DESC, rowid DESC LIMIT ? OFFSET ?"
+        return [row_doc(r) for r in self._all(sql, (*params, int(limit), int(skip)))]
+
+    def find_message_by_media_id(self, account_id, media_id):
+        row = self._one("SELECT doc, raw FROM messages WHERE account_id = ? AND media_id = ? "
+                        "LIMIT 1", (account_id, media_id))
+        return row_doc(row) if row else None
+
+    def count_messages(self, account_id=None):
+        if account_id is None:
+            return self._one("SELECT count(*) FROM messages")[0]
+        return self._one("SELECT count(*) FROM messages WHERE account_id = ?", (account_id,))[0]
+
+    # -- chats -------------------------------------------------------------------------
+    def upsert_chat(self, account_id, chat_id, *, name=None, is_group=None,
+                    last_message_time=None, last_message=None, unread_increment=0,
+                    unread_count=None):
+        with self._write() as db:
+            row = db.execute("SELECT doc FROM chats WHERE account_id = ? AND chat_id = ?",
+                             (account_id, chat_id)).fetchone()
+            doc = row_doc(row) if row else new_chat(account_id, chat_id)
+            if name is not None:
+                doc["name"] = name
+            if is_group is not None:
+                doc["isGroup"] = bool(is_group)
+            stored = doc.get("lastMessageTime")
+            if last_message_time is not None and (stored is None or last_message_time > stored):
+                doc["lastMessageTime"] = int(last_message_time)
+                doc["lastMessage"] = last_message
+            if unread_count is not None:
+                doc["unreadCount"] = int(unread_count)
+            doc["unreadCount"] = doc.get("unreadCount", 0) + int(unread_increment)
+            self._insert(db, "chats", chat_cols(doc), "INSERT OR REPLACE")
+
+    def get_chat(self, account_id, chat_id):
+        row = self._one("SELECT doc FROM chats WHERE account_id = ? AND chat_id = ?",
+                        (account_id, chat_id))
+        return row_doc(row) if row else None
+
+    def list_chats(self, account_id, *, limit=50, skip=0):
+        # DESC puts NULLs last in SQLite, so chats without activity come at the end.
+        rows = self._all("SELECT doc FROM chats WHERE account_id = ? ORDER BY "
+                         "last_message_time DESC, chat_id LIMIT ? OFFSET ?",
+                         (account_id, int(limit), int(skip)))
+        return [row_doc(r) for r in rows]
+
+    # -- media -------------------------------------------------------------------------
+    def put_media(self, account_id, stream, *, filename, mimetype):
+        media_id = uuid.uuid4().hex
+        length, n = 0, 0
+        try:
+            while True:
+                chunk = _read_full(stream, CHUNK_SIZE)
+                if not chunk:
+                    break
+                # One short transaction per chunk: a slow upload never holds the write lock.
+                with self._write() as db:
+                    db.execute("INSERT INTO media_chunks (media_id, n, data) VALUES (?, ?, ?)",
+                               (media_id, n, chunk))
+                length, n = length + len(chunk), n + 1
+            with self._write() as db:
+                db.execute("INSERT INTO media (id, account_id, length, chunk_size, filename, "
+                           "mimetype) VALUES (?, ?, ?, ?, ?, ?)",
+                           (media_id, account_id, length, CHUNK_SIZE, filename, mimetype))
+        except BaseException:
+            with contextlib.suppress(Exception), self._write() as db:
+                db.execute("DELETE FROM media_chunks WHERE media_id = ?", (media_id,))
+            raise
+        return {"mediaId": media_id, "length": length, "mimetype": mimetype,
+                "filename": filename}
+
+    def open_media(self, media_id):
+        row = self._one("SELECT * FROM media WHERE id = ?", (media_id,))
+        return SQLiteMediaFile(self._chunk, row) if row else None
+
+    def _chunk(self, media_id, n):
+        row = self._one("SELECT data FROM media_chunks WHERE media_id = ? AND n = ?",
+                        (media_id, n))
+        return bytes(row[0]) if row else b""
+
+    def delete_media(self, media_id):
+        with self._write() as db:
+            db.execute("DELETE FROM media_chunks WHERE media_id = ?", (media_id,))
+            return db.execute("DELETE FROM media WHERE id = ?", (media_id,)).rowcount > 0
+
+    # -- webhooks ----------------------------------------------------------------------
+    def create_webhook(self, doc):
+        values = webhook_cols(doc)
+        with self._write() as db:
+            row = db.execute("SELECT doc FROM webhooks WHERE url = ? AND account_key = ?",
+                             (values["url"], values["account_key"])).fetchone()
+            if row:
+                return row_doc(row), False
+            self._insert(db, "webhooks", values)
+        return dict(doc), True
+
+    def get_webhook(self, webhook_id):
+        row = self._one("SELECT doc FROM webhooks WHERE id = ?", (webhook_id,))
+        return row_doc(row) if row else None
+
+    def list_webhooks(self, account_id=None):
+        if account_id is None:
+            rows = self._all("SELECT doc FROM webhooks ORDER BY created_at, rowid")
+        else:
+            rows = self._all("SELECT doc FROM webhooks WHERE account_key IN (?, '') "
+                             "ORDER BY created_at, rowid", (account_id,))
+        return [row_doc(r) for r in rows]
+
+    def delete_webhook(self, webhook_id):
+        with self._write() as db:
+            db.execute("DELETE FROM deliveries WHERE webhook_id = ?", (webhook_id,))
+            return db.execute("DELETE FROM webhooks WHERE id = ?", (webhook_id,)).rowcount > 0
+
+    # -- deliveries --------------------------------------------------------------------
+    def create_deliveries(self, docs):
+        rows = [delivery_cols(d) for d in docs]
+        with self._write() as db:
+            for values in rows:
+                self._insert(db, "deliveries", values)
+
+    def get_delivery(self, delivery_id):
+        row = self._one("SELECT doc FROM deliveries WHERE id = ?", (delivery_id,))
+        return row_doc(row) if row else None
+
+    def update_delivery(self, delivery_id, fields):
+        return self._update("deliveries", "id = ?", (delivery_id,), fields, delivery_cols)
+
+    def due_deliveries(self, now_ms, limit=100, exclude_ids=()):
+        rows = self._all("SELECT doc FROM deliveries WHERE status = 'pending' AND "
+                         "next_attempt_at <= ? AND id NOT IN (SELECT value FROM json_each(?)) "
+                         "ORDER BY next_attempt_at, created_at, rowid LIMIT ?",
+                         (int(now_ms), json.dumps(list(exclude_ids)), int(limit)))
+        return [row_doc(r) for r in rows]
+
+    def list_deliveries(self, webhook_id, *, limit=50, skip=0, status=None):
+        sql, params = "SELECT doc FROM deliveries WHERE webhook_id = ?", [webhook_id]
+        if status is not None:
+            sql, params = sql + " AND status = ?", params + [status]
+        sql += " ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?"
+        return [row_doc(r) for r in self._all(sql, (*params, int(limit), int(skip)))]
+
+    def count_deliveries(self):
+        rows = self._all("SELECT status, count(*) FROM deliveries GROUP BY status")
+        return {status: count for status, count in rows}
+
+    # -- leases ------------------------------------------------------------------------
+    def acquire_lease(self, account_id, owner, ttl_ms, now_ms):
+        with self._write() as db:
+            # One statement: insert, or take over only when expired or already ours.
+            cur = db.execute(
+                "INSERT INTO leases (account_id, owner, expires_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (account_id) DO UPDATE SET owner = excluded.owner, "
+                "expires_at = excluded.expires_at "
+                "WHERE leases.expires_at <= ? OR leases.owner = excluded.owner",
+                (account_id, owner, int(now_ms) + int(ttl_ms), int(now_ms)))
+            return cur.rowcount > 0
+
+    def release_lease(self, account_id, owner):
+        with self._write() as db:
+            db.execute("DELETE FROM leases WHERE account_id = ? AND owner = ?",
+                       (account_id, owner))
+
+    def get_lease(self, account_id):
+        row = self._one("SELECT * FROM leases WHERE account_id = ?", (account_id,))
+        if row is None:
+            return None
+        return {"accountId": row["account_id"], "owner": row["owner"],
+                "expiresAt": row["expires_at"]}
+
+    # -- snapshots ---------------------------------------------------------------------
+    def save_snapshot(self, collection_name, data):
+        with self._write() as db:
+            db.execute("INSERT OR REPLACE INTO snapshots (name, data) VALUES (?, ?)",
+                       (collection_name, bytes(data)))
+
+    def load_snapshot(self, collection_name):
+        row = self._one("SELECT data FROM snapshots WHERE name = ?", (collection_name,))
+        return bytes(row[0]) if row else None
+
+    def delete_snapshot(self, collection_name):
+        with self._write() as db:
+            db.execute("DELETE FROM snapshots WHERE name = ?", (collection_name,))
+
+
+def _read_full(stream, size):
+    """Read exactly `size` bytes unless the stream ends (sockets return short reads)."""
+    parts, got = [], 0
+    while got < size:
+        part = stream.read(size - got)
+        if not part:
+            break
+        parts.append(part)
+        got += len(part)
+    return b"".join(parts)
+
+
+# Every contract method reports driver failures as StoreError/DuplicateKey.
+for _name in Store.__abstractmethods__ | {"close", "_chunk"}:
+    setattr(SQLiteStore, _name, _translate(getattr(SQLiteStore, _name)))
