@@ -1,0 +1,91 @@
+"""Test-only session classes for the session host. They run inside a REAL spawned child
+(loaded by factory path "tests.fake_sessions:FakeSession"); only WhatsApp itself is faked,
+because its servers cannot be reached here. The pipe, process and protocol are the real ones."""
+import os
+import sqlite3
+import time
+
+from wildcat.drivers import base
+
+OWN_JID = "15550001111@s.whatsapp.net"
+PEER_JID = "15550002222@s.whatsapp.net"
+
+
+class FakeSession:
+    """start(): QR, then (like a scan) PAIRED, CONNECTED and one inbound MESSAGE. Writes a
+    whatsmeow-shaped session file on login so has_session() sees it."""
+
+    def __init__(self, account_id, session_path, emit):
+        self.account_id = account_id
+        self.session_path = session_path
+        self.emit = emit
+        self.connected = False
+        self.qr_shown = False
+        self.sent = 0
+
+    def start(self):
+        self.qr_shown = True
+        self.emit(base.QR, {"code": "2@fake-qr-" + self.account_id})
+        write_device_db(self.session_path, OWN_JID)
+        self.emit(base.PAIRED, {"jid": OWN_JID, "pushName": "Fake"})
+        self.connected = True
+        self.emit(base.CONNECTED, {"jid": OWN_JID, "pushName": "Fake"})
+        self.emit(base.MESSAGE, {
+            "messageId": "IN-1", "chatId": PEER_JID, "from": PEER_JID, "fromMe": False,
+            "timestamp": int(time.time() * 1000), "type": "text", "text": "hello gateway",
+            "caption": None, "pushName": "Peer", "isGroup": False, "quotedMessageId": None,
+            "hasMedia": False, "raw": b"\x0a\x05hello", "media": None})
+
+    def stop(self):
+        self.connected = False
+
+    def logout(self):
+        self.connected = False
+        self.emit(base.LOGGED_OUT, {"reason": "logout"})
+
+    def pair_phone(self, phone):
+        if not self.qr_shown:
+            raise base.DriverError("no QR login pending")
+        return "FAKE-%s" % phone[-4:]
+
+    def send(self, request):
+        if not self.connected:
+            raise base.NotConnected("account is not connected")
+        if request.text == "please fail":
+            raise base.DriverError("fake send failure")
+        if request.text == "please crash":
+            raise RuntimeError("unexpected bug")
+        self.sent += 1
+        return base.SendResult(messageId="OUT-%d" % self.sent, timestamp=1700000000000,
+                               raw=(request.text or "").encode())
+
+    def download_media(self, message):
+        return b"media-of-" + message["messageId"].encode()
+
+
+class QrTimeoutSession(FakeSession):
+    """A QR login nobody scans: the codes run out and the host finishes itself."""
+
+    def start(self):
+        self.emit(base.QR, {"code": "2@never-scanned"})
+        self.emit(base.QR_TIMEOUT, {}, final=True)
+
+
+class SilentSession(FakeSession):
+    """Connects nowhere and says nothing (for parent-death and heartbeat tests)."""
+
+    def start(self):
+        self.emit(base.QR, {"code": "2@pid-%d" % os.getpid()})
+
+
+def write_device_db(path, jid):
+    """A session file shaped like whatsmeow's, holding one device."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("CREATE TABLE IF NOT EXISTS whatsmeow_device (jid TEXT PRIMARY KEY, "
+                     "push_name TEXT)")
+        conn.execute("INSERT OR REPLACE INTO whatsmeow_device VALUES (?, ?)", (jid, "Fake"))
+        conn.commit()
+    finally:
+        conn.close()

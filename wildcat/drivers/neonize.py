@@ -1,0 +1,243 @@
+"""The neonize driver: each account's neonize client runs in its own spawned child process
+(workers.session_host), driven over a pipe.
+
+This module never imports neonize, directly or indirectly: neonize's Go runtime does not
+survive fork, its globals race, a stuck QR login blocks forever and each failed connect leaks
+an fd. In a child all of that costs one account a restart, never the web process.
+"""
+import logging
+import os
+import sqlite3
+import tempfile
+import threading
+
+from wildcat.drivers import base
+from workers.session_host import SessionHostProcess
+
+log = logging.getLogger(__name__)
+
+DEFAULT_FACTORY = "workers.neonize_session:NeonizeClientSession"
+SEND_TIMEOUT = 180.0          # media uploads can be large
+PAIR_TIMEOUT = 30.0
+LOGOUT_TIMEOUT = 15.0
+MAX_CONNECT_FAILURES = 5      # per child: each failed neonize connect leaks one fd
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class NeonizeSession(base.DriverSession):
+    """One account's connection: at most one session-host child at a time. start() spawns
+    the child (or reuses the live one to retry a failed connect, replacing it every
+    MAX_CONNECT_FAILURES attempts, or after it died); stop()/logout() end it for good."""
+
+    def __init__(self, driver, account_id, session_path, on_event):
+        self.account_id = account_id
+        self.session_path = session_path
+        self._driver = driver
+        self._on_event = on_event
+        self._lock = threading.RLock()
+        self._host = None
+        self._ended = False
+
+    @property
+    def pid(self):
+        """The child's pid (None before the first start)."""
+        host = self._host
+        return host.pid if host is not None else None
+
+    def start(self):
+        with self._lock:
+            self._ended = False
+            host = self._host
+            if host is not None and host.running and host.connect_failures >= MAX_CONNECT_FAILURES:
+                log.info("account %s: %d failed connects on child %s; replacing it",
+                         self.account_id, host.connect_failures, host.pid)
+                host.stop()
+            if host is None or not host.running:
+                if host is not None:
+                    host.stop()   # reap whatever is left of the previous child
+                host = self._host = self._driver._spawn_host(self)
+            try:
+                host.command("start")
+            except base.DriverError as exc:   # the reader reports the child's death
+                log.warning("account %s: cannot start session host: %s", self.account_id, exc)
+
+    def stop(self):
+        with self._lock:
+            self._ended = True
+            if self._host is not None:
+                self._host.stop()
+
+    def logout(self):
+        with self._lock:
+            host = self._host
+            if host is not None and host.running:
+                try:
+                    host.request("logout", None, LOGOUT_TIMEOUT)
+                except base.DriverError as exc:
+                    log.warning("account %s: logout in session host failed: %s",
+                                self.account_id, exc)
+            self.stop()
+            self._driver.delete_session_files(self.account_id)
+
+    def pair_phone(self, phone):
+        return self._live_host().request("pair", phone, PAIR_TIMEOUT)
+
+    def send(self, request):
+        return self._live_host().request("send", request, SEND_TIMEOUT)
+
+    def download_media(self, message):
+        return self._live_host().request("download", message, SEND_TIMEOUT)
+
+    def is_alive(self):
+        host = self._host
+        if self._ended:
+            return False
+        return host is None or host.running
+
+    def _live_host(self):
+        host = self._host
+        if host is None or not host.running:
+            raise base.NotConnected("account session is not running")
+        return host
+
+    # called from the host's reader thread: only enqueue, never take self._lock
+    def _host_event(self, host, kind, data):
+        if host is not self._host:
+            return
+        if kind == base.CONNECT_FAILED:
+            host.connect_failures += 1
+        self._emit(kind, data)
+
+    def _host_exit(self, host, reason):
+        if host is not self._host or reason != "died":
+            return
+        self._emit(base.DISCONNECTED, {"reason": "session_host_died", "willReconnect": False})
+
+    def _emit(self, kind, data):
+        try:
+            self._on_event(base.DriverEvent(kind, data))
+        except Exception:   # noqa: BLE001 - a broken callback must not kill the reader
+            log.exception("account %s: on_event failed for %s", self.account_id, kind)
+
+
+class NeonizeDriver(base.Driver):
+    """Opens NeonizeSessions; owns the per-account session files `<data_dir>/sessions/<id>.db`."""
+
+    name = "neonize"
+
+    def __init__(self, config, session_factory=DEFAULT_FACTORY, *, heartbeat_interval=5.0,
+                 heartbeat_timeout=20.0, stop_grace=3.0):
+        self.config = config
+        self.session_factory = session_factory
+        self.sessions_dir = os.path.join(config.data_dir, "sessions")
+        self.heartbeat_interval = heartbeat_interval
+        self.heartbeat_timeout = heartbeat_timeout
+        self.stop_grace = stop_grace
+        self._sessions = {}
+        self._lock = threading.Lock()
+
+    def session_path(self, account_or_id):
+        """Path of the account's neonize SQLite file."""
+        account_id = _account_id(account_or_id)
+        if not account_id or "/" in account_id or account_id.startswith("."):
+            raise base.DriverError("invalid account id for a session file: %r" % account_id)
+        return os.path.join(self.sessions_dir, account_id + ".db")
+
+    def open_session(self, account, on_event):
+        account_id = _account_id(account)
+        session = NeonizeSession(self, account_id, self.session_path(account_id), on_event)
+        with self._lock:
+            self._sessions[account_id] = session
+        return session
+
+    def _spawn_host(self, session):
+        os.makedirs(self.sessions_dir, exist_ok=True)
+        host = SessionHostProcess(
+            session.account_id, session.session_path, self.session_factory,
+            getattr(self.config, "log_level", "INFO"),
+            on_event=session._host_event, on_exit=session._host_exit,
+            heartbeat_interval=self.heartbeat_interval,
+            heartbeat_timeout=self.heartbeat_timeout, stop_grace=self.stop_grace)
+        host.start()
+        return host
+
+    def has_session(self, account):
+        path = self.session_path(account)
+        if not os.path.exists(path):
+            return False
+        try:
+            conn = sqlite3.connect("file:%s?mode=ro" % path, uri=True, timeout=5)
+            try:
+                return conn.execute("SELECT 1 FROM whatsmeow_device LIMIT 1").fetchone() is not None
+            finally:
+                conn.close()
+        except sqlite3.Error:   # no table yet, not a database, locked...
+            return False
+
+    def delete_session(self, account):
+        account_id = _account_id(account)
+        with self._lock:
+            session = self._sessions.get(account_id)
+        if session is not None:
+            session.stop()   # the child holds the file open
+        self.delete_session_files(account_id)
+
+    def delete_session_files(self, account_id):
+        path = self.session_path(account_id)
+        for name in (path, path + "-wal", path + "-shm", path + "-journal"):
+            try:
+                os.remove(name)
+            except FileNotFoundError:
+                pass
+        log.info("account %s: session file deleted", account_id)
+
+    def export_session(self, account):
+        path = self.session_path(account)
+        if not os.path.exists(path):
+            return None
+        src = sqlite3.connect("file:%s?mode=ro" % path, uri=True, timeout=10)
+        dst = sqlite3.connect(":memory:")
+        try:
+            src.backup(dst)   # consistent even while the child writes
+            return dst.serialize()
+        except sqlite3.Error as exc:
+            raise base.DriverError("cannot export session: %s" % exc) from exc
+        finally:
+            src.close()
+            dst.close()
+
+    def import_session(self, account, data):
+        if not data or not bytes(data[:16]) == _SQLITE_HEADER:
+            raise base.DriverError("session snapshot is not an SQLite database")
+        path = self.session_path(account)
+        os.makedirs(self.sessions_dir, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.sessions_dir, prefix=".import-", suffix=".db")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            for stale in (path + "-wal", path + "-shm", path + "-journal"):
+                if os.path.exists(stale):
+                    os.remove(stale)
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+            raise
+
+    def close(self):
+        with self._lock:
+            sessions = list(self._sessions.values())
+            self._sessions.clear()
+        for session in sessions:
+            try:
+                session.stop()
+            except Exception:   # noqa: BLE001 - keep closing the others
+                log.exception("account %s: stop failed at close", session.account_id)
+
+
+def _account_id(account_or_id):
+    if isinstance(account_or_id, dict):
+        return str(account_or_id.get("_id") or account_or_id.get("id") or "")
+    return str(account_or_id)
