@@ -78,13 +78,16 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def delete_account(self, account_id: str) -> bool:
         """Remove the account and all it owns: messages, chats, media, its webhooks and
-        their deliveries, its lease, and the session snapshot under its collectionName."""
+        their deliveries, its lease, and the session snapshot under its collectionName
+        (default `auth_{id}`). Global webhooks and their deliveries stay. The cascade runs
+        even when the account record is already gone; returns whether it existed."""
 
     # -- messages ------------------------------------------------------------------------
     @abc.abstractmethod
     def insert_message(self, account_id: str, msg: dict) -> bool:
         """Store a message (`messageId`, `chatId`, `timestamp` required). Returns False and
-        changes nothing when (account, messageId) is already stored."""
+        changes nothing when (account, messageId) is already stored. Messages are read back
+        with `accountId` added and without any `_id`."""
 
     @abc.abstractmethod
     def insert_messages(self, account_id: str, msgs: list[dict]) -> list[str]:
@@ -100,7 +103,8 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def advance_message_status(self, account_id: str, message_id: str, status: str) -> bool:
-        """Move `status` forward only (MESSAGE_STATUS_RANK); True when it changed."""
+        """Move `status` forward only (MESSAGE_STATUS_RANK); True when it changed. A message
+        without a status counts as lowest; one whose status is not in the rank is kept."""
 
     @abc.abstractmethod
     def list_messages(self, account_id: str, chat_id: str, *, limit: int = 50, skip: int = 0,
@@ -122,7 +126,9 @@ class Store(abc.ABC):
                     unread_count: int | None = None) -> None:
         """Create or update a chat. `name`/`is_group` set when given. `lastMessageTime` and
         `lastMessage` (preview) change only when `last_message_time` is newer than stored.
-        `unread_count` sets, `unread_increment` adds."""
+        `unread_count` sets, `unread_increment` adds (after the set when both are given).
+        A new chat has every field list_chats names (name/lastMessage None, unreadCount 0,
+        isGroup from `is_group` or else whether chat_id ends in @g.us)."""
 
     @abc.abstractmethod
     def get_chat(self, account_id: str, chat_id: str) -> dict | None: ...

@@ -1,87 +1,12 @@
 """MongoDB backend: pymongo collections, media in GridFS (bucket `media`)."""
-import functools
-
 import gridfs
-from bson import ObjectId
-from bson.errors import InvalidId
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
-from pymongo.errors import BulkWriteError, DuplicateKeyError, PyMongoError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from wildcat.store.base import MESSAGE_STATUS_RANK, DuplicateKey, MediaFile, Store, StoreError
-
-CHUNK_SIZE = 255 * 1024
-NO_ID = {"_id": 0}                      # messages and chats are keyed by their own fields
-
-
-def _translate(fn):
-    """Turn pymongo/GridFS errors into the contract's StoreError/DuplicateKey."""
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except DuplicateKeyError as exc:
-            raise DuplicateKey(str(exc)) from exc
-        except BulkWriteError as exc:
-            codes = {e.get("code") for e in exc.details.get("writeErrors", [])}
-            error = DuplicateKey if codes == {11000} else StoreError
-            raise error(f"mongodb: {exc}") from exc
-        except PyMongoError as exc:
-            raise StoreError(f"mongodb: {exc}") from exc
-    return wrapper
-
-
-def _s(value) -> str:
-    """A user-given key used in a filter: only a plain string, never an operator dict."""
-    if not isinstance(value, str):
-        raise TypeError(f"expected a string, got {type(value).__name__}")
-    return value
-
-
-def _update_spec(fields: dict) -> dict:
-    """$set/$unset for top-level fields (None removes); dotted or $ names are refused."""
-    for key in fields:
-        if not isinstance(key, str) or key == "_id" or key.startswith("$") or "." in key:
-            raise ValueError(f"invalid field name {key!r}")
-    spec = {}
-    if sets := {k: v for k, v in fields.items() if v is not None}:
-        spec["$set"] = sets
-    if unsets := {k: "" for k, v in fields.items() if v is None}:
-        spec["$unset"] = unsets
-    return spec
-
-
-def _page(cursor, limit, skip):
-    # limit(0) means "no limit" to MongoDB; the contract means an empty page.
-    return [] if int(limit) <= 0 else list(cursor.skip(int(skip)).limit(int(limit)))
-
-
-class MongoMediaFile(MediaFile):
-    """A GridFS file streamed chunk by chunk."""
-
-    def __init__(self, grid_out):
-        self._out = grid_out
-        meta = grid_out.metadata or {}
-        self.mediaId = str(grid_out._id)
-        self.length = grid_out.length
-        self.filename = grid_out.filename
-        self.mimetype = meta.get("mimetype")
-        self.accountId = meta.get("accountId")
-
-    @_translate
-    def read(self, size=-1) -> bytes:
-        return self._out.read(-1 if size is None else size)
-
-    @_translate
-    def seek(self, offset: int) -> None:
-        if offset < 0:
-            raise ValueError("negative seek offset")
-        self._out.seek(offset)
-
-    def tell(self) -> int:
-        return self._out.tell()
-
-    def close(self) -> None:
-        self._out.close()
+from wildcat.store.base import MESSAGE_STATUS_RANK, Store
+from wildcat.store.mongo_docs import (
+    CHUNK_SIZE, NO_ID, MongoMediaFile, as_str, message_doc, msg_key, page, to_oid, translate,
+    update_spec)
 
 
 class MongoStore(Store):
@@ -93,7 +18,7 @@ class MongoStore(Store):
         self.media = gridfs.GridFSBucket(self.db, bucket_name="media", chunk_size_bytes=CHUNK_SIZE)
         self.ensure_indexes()
 
-    @_translate
+    @translate
     def ensure_indexes(self) -> None:
         """Create the indexes the queries rely on (idempotent)."""
         db = self.db
@@ -122,26 +47,26 @@ class MongoStore(Store):
 
     # -- accounts ----------------------------------------------------------------------
     def create_account(self, doc):
-        self.db.accounts.insert_one(dict(doc, _id=_s(doc["_id"])))
+        self.db.accounts.insert_one(dict(doc, _id=as_str(doc["_id"])))
         return dict(doc)
 
     def get_account(self, account_id):
-        return self.db.accounts.find_one({"_id": _s(account_id)})
+        return self.db.accounts.find_one({"_id": as_str(account_id)})
 
     def list_accounts(self):
         return list(self.db.accounts.find().sort([("createdAt", ASCENDING), ("_id", ASCENDING)]))
 
     def update_account(self, account_id, fields):
-        return self._update(self.db.accounts, {"_id": _s(account_id)}, fields)
+        return self._update(self.db.accounts, {"_id": as_str(account_id)}, fields)
 
     def _update(self, coll, query, fields):
-        spec = _update_spec(fields)
+        spec = update_spec(fields)
         if not spec:
             return coll.count_documents(query, limit=1) > 0
         return coll.update_one(query, spec).matched_count > 0
 
     def delete_account(self, account_id):
-        db, account_id = self.db, _s(account_id)
+        db, account_id = self.db, as_str(account_id)
         account = db.accounts.find_one({"_id": account_id}, {"collectionName": 1})
         snapshot = (account or {}).get("collectionName") or f"auth_{account_id}"
         db.messages.delete_many({"accountId": account_id})
@@ -161,7 +86,7 @@ class MongoStore(Store):
         return bool(self.insert_messages(account_id, [msg]))
 
     def insert_messages(self, account_id, msgs):
-        docs = [_message_doc(_s(account_id), m) for m in msgs]
+        docs = [message_doc(as_str(account_id), m) for m in msgs]
         if not docs:
             return []
         failed = set()
@@ -175,21 +100,21 @@ class MongoStore(Store):
         return [d["messageId"] for i, d in enumerate(docs) if i not in failed]
 
     def get_message(self, account_id, message_id):
-        return self.db.messages.find_one(_msg_key(account_id, message_id), NO_ID)
+        return self.db.messages.find_one(msg_key(account_id, message_id), NO_ID)
 
     def update_message(self, account_id, message_id, fields):
-        return self._update(self.db.messages, _msg_key(account_id, message_id), fields)
+        return self._update(self.db.messages, msg_key(account_id, message_id), fields)
 
     def advance_message_status(self, account_id, message_id, status):
         rank = MESSAGE_STATUS_RANK[status]
         lower = [s for s, r in MESSAGE_STATUS_RANK.items() if r < rank]
         # A missing status counts as lowest; an unknown one is never overwritten.
-        query = dict(_msg_key(account_id, message_id),
+        query = dict(msg_key(account_id, message_id),
                      **{"$or": [{"status": {"$in": lower}}, {"status": None}]})
         return self.db.messages.update_one(query, {"$set": {"status": status}}).modified_count > 0
 
     def list_messages(self, account_id, chat_id, *, limit=50, skip=0, before=None, after=None):
-        query = {"accountId": _s(account_id), "chatId": _s(chat_id)}
+        query = {"accountId": as_str(account_id), "chatId": as_str(chat_id)}
         bounds = {}
         if before is not None:
             bounds["$lt"] = int(before)
@@ -200,21 +125,21 @@ class MongoStore(Store):
         # _id (an ObjectId) breaks timestamp ties by insertion order.
         cursor = self.db.messages.find(query, NO_ID).sort(
             [("timestamp", DESCENDING), ("_id", DESCENDING)])
-        return _page(cursor, limit, skip)
+        return page(cursor, limit, skip)
 
     def find_message_by_media_id(self, account_id, media_id):
-        return self.db.messages.find_one({"accountId": _s(account_id), "mediaId": _s(media_id)},
+        return self.db.messages.find_one({"accountId": as_str(account_id), "mediaId": as_str(media_id)},
                                          NO_ID)
 
     def count_messages(self, account_id=None):
-        query = {} if account_id is None else {"accountId": _s(account_id)}
+        query = {} if account_id is None else {"accountId": as_str(account_id)}
         return self.db.messages.count_documents(query)
 
     # -- chats -------------------------------------------------------------------------
     def upsert_chat(self, account_id, chat_id, *, name=None, is_group=None,
                     last_message_time=None, last_message=None, unread_increment=0,
                     unread_count=None):
-        key = {"accountId": _s(account_id), "chatId": _s(chat_id)}
+        key = {"accountId": as_str(account_id), "chatId": as_str(chat_id)}
         sets, on_insert = {}, {"lastMessageTime": None, "lastMessage": None}
         (sets if name is not None else on_insert)["name"] = name
         group = bool(is_group) if is_group is not None else chat_id.endswith("@g.us")
@@ -235,18 +160,18 @@ class MongoStore(Store):
                 "lastMessageTime": int(last_message_time), "lastMessage": last_message}})
 
     def get_chat(self, account_id, chat_id):
-        return self.db.chats.find_one({"accountId": _s(account_id), "chatId": _s(chat_id)},
+        return self.db.chats.find_one({"accountId": as_str(account_id), "chatId": as_str(chat_id)},
                                       NO_ID)
 
     def list_chats(self, account_id, *, limit=50, skip=0):
         # Descending order puts null lastMessageTime last.
-        cursor = self.db.chats.find({"accountId": _s(account_id)}, NO_ID).sort(
+        cursor = self.db.chats.find({"accountId": as_str(account_id)}, NO_ID).sort(
             [("lastMessageTime", DESCENDING), ("chatId", ASCENDING)])
-        return _page(cursor, limit, skip)
+        return page(cursor, limit, skip)
 
     # -- media -------------------------------------------------------------------------
     def put_media(self, account_id, stream, *, filename, mimetype):
-        meta = {"accountId": _s(account_id), "mimetype": mimetype}
+        meta = {"accountId": as_str(account_id), "mimetype": mimetype}
         length = 0
         with self.media.open_upload_stream(filename, metadata=meta) as grid_in:
             while chunk := stream.read(CHUNK_SIZE):
@@ -256,7 +181,7 @@ class MongoStore(Store):
                 "filename": filename}
 
     def open_media(self, media_id):
-        oid = _oid(media_id)
+        oid = to_oid(media_id)
         if oid is None:
             return None
         try:
@@ -265,7 +190,7 @@ class MongoStore(Store):
             return None
 
     def delete_media(self, media_id):
-        oid = _oid(media_id)
+        oid = to_oid(media_id)
         return oid is not None and self._delete_grid(oid)
 
     def _delete_grid(self, oid) -> bool:
@@ -279,54 +204,54 @@ class MongoStore(Store):
     def create_webhook(self, doc):
         # The unique (url, accountId) index decides races; the loser returns the winner.
         try:
-            self.db.webhooks.insert_one(dict(doc, _id=_s(doc["_id"])))
+            self.db.webhooks.insert_one(dict(doc, _id=as_str(doc["_id"])))
             return dict(doc), True
         except DuplicateKeyError:
-            existing = self.db.webhooks.find_one({"url": _s(doc["url"]),
+            existing = self.db.webhooks.find_one({"url": as_str(doc["url"]),
                                                   "accountId": doc.get("accountId")})
             if existing is None:               # the collision was on _id, not on the url
                 raise
             return existing, False
 
     def get_webhook(self, webhook_id):
-        return self.db.webhooks.find_one({"_id": _s(webhook_id)})
+        return self.db.webhooks.find_one({"_id": as_str(webhook_id)})
 
     def list_webhooks(self, account_id=None):
         query = {} if account_id is None else {
-            "$or": [{"accountId": _s(account_id)}, {"accountId": None}]}
+            "$or": [{"accountId": as_str(account_id)}, {"accountId": None}]}
         return list(self.db.webhooks.find(query).sort([("createdAt", ASCENDING),
                                                        ("_id", ASCENDING)]))
 
     def delete_webhook(self, webhook_id):
-        self.db.deliveries.delete_many({"webhookId": _s(webhook_id)})
+        self.db.deliveries.delete_many({"webhookId": as_str(webhook_id)})
         return self.db.webhooks.delete_one({"_id": webhook_id}).deleted_count > 0
 
     # -- deliveries --------------------------------------------------------------------
     def create_deliveries(self, docs):
         if docs:
-            self.db.deliveries.insert_many([dict(d, _id=_s(d["_id"])) for d in docs])
+            self.db.deliveries.insert_many([dict(d, _id=as_str(d["_id"])) for d in docs])
 
     def get_delivery(self, delivery_id):
-        return self.db.deliveries.find_one({"_id": _s(delivery_id)})
+        return self.db.deliveries.find_one({"_id": as_str(delivery_id)})
 
     def update_delivery(self, delivery_id, fields):
-        return self._update(self.db.deliveries, {"_id": _s(delivery_id)}, fields)
+        return self._update(self.db.deliveries, {"_id": as_str(delivery_id)}, fields)
 
     def due_deliveries(self, now_ms, limit=100, exclude_ids=()):
         query = {"status": "pending", "nextAttemptAt": {"$lte": int(now_ms)}}
         if exclude_ids:
-            query["_id"] = {"$nin": [_s(i) for i in exclude_ids]}
+            query["_id"] = {"$nin": [as_str(i) for i in exclude_ids]}
         cursor = self.db.deliveries.find(query).sort(
             [("nextAttemptAt", ASCENDING), ("createdAt", ASCENDING), ("_id", ASCENDING)])
-        return _page(cursor, limit, 0)
+        return page(cursor, limit, 0)
 
     def list_deliveries(self, webhook_id, *, limit=50, skip=0, status=None):
-        query = {"webhookId": _s(webhook_id)}
+        query = {"webhookId": as_str(webhook_id)}
         if status is not None:
-            query["status"] = _s(status)
+            query["status"] = as_str(status)
         cursor = self.db.deliveries.find(query).sort([("createdAt", DESCENDING),
                                                       ("_id", DESCENDING)])
-        return _page(cursor, limit, skip)
+        return page(cursor, limit, skip)
 
     def count_deliveries(self):
         groups = self.db.deliveries.aggregate([{"$group": {"_id": "$status", "n": {"$sum": 1}}}])
@@ -334,7 +259,7 @@ class MongoStore(Store):
 
     # -- leases ------------------------------------------------------------------------
     def acquire_lease(self, account_id, owner, ttl_ms, now_ms):
-        account_id, owner = _s(account_id), _s(owner)
+        account_id, owner = as_str(account_id), as_str(owner)
         query = {"_id": account_id,
                  "$or": [{"expiresAt": {"$lte": int(now_ms)}}, {"owner": owner}]}
         lease = {"accountId": account_id, "owner": owner, "expiresAt": int(now_ms) + int(ttl_ms)}
@@ -346,43 +271,24 @@ class MongoStore(Store):
             return False
 
     def release_lease(self, account_id, owner):
-        self.db.leases.delete_one({"_id": _s(account_id), "owner": _s(owner)})
+        self.db.leases.delete_one({"_id": as_str(account_id), "owner": as_str(owner)})
 
     def get_lease(self, account_id):
-        return self.db.leases.find_one({"_id": _s(account_id)}, NO_ID)
+        return self.db.leases.find_one({"_id": as_str(account_id)}, NO_ID)
 
     # -- snapshots ---------------------------------------------------------------------
     def save_snapshot(self, collection_name, data):
-        self.db.snapshots.replace_one({"_id": _s(collection_name)},
+        self.db.snapshots.replace_one({"_id": as_str(collection_name)},
                                       {"_id": collection_name, "data": bytes(data)}, upsert=True)
 
     def load_snapshot(self, collection_name):
-        doc = self.db.snapshots.find_one({"_id": _s(collection_name)})
+        doc = self.db.snapshots.find_one({"_id": as_str(collection_name)})
         return bytes(doc["data"]) if doc else None
 
     def delete_snapshot(self, collection_name):
-        self.db.snapshots.delete_one({"_id": _s(collection_name)})
-
-
-def _message_doc(account_id: str, msg: dict) -> dict:
-    doc = {k: v for k, v in msg.items() if k != "_id"}
-    doc["accountId"] = account_id
-    _s(doc["messageId"]), _s(doc["chatId"])
-    doc["timestamp"] = int(doc["timestamp"])
-    return doc
-
-
-def _msg_key(account_id, message_id) -> dict:
-    return {"accountId": _s(account_id), "messageId": _s(message_id)}
-
-
-def _oid(media_id):
-    try:
-        return ObjectId(media_id)
-    except (InvalidId, TypeError):
-        return None
+        self.db.snapshots.delete_one({"_id": as_str(collection_name)})
 
 
 # Every contract method reports driver failures as StoreError/DuplicateKey.
 for _name in Store.__abstractmethods__ | {"close"}:
-    setattr(MongoStore, _name, _translate(getattr(MongoStore, _name)))
+    setattr(MongoStore, _name, translate(getattr(MongoStore, _name)))

@@ -1,88 +1,27 @@
 """SQLite backend: one WAL file, a connection per thread, writes serialized by one lock."""
 import contextlib
-import functools
 import json
-import os
-import sqlite3
-import threading
 import uuid
 
-from wildcat.store.base import MESSAGE_STATUS_RANK, DuplicateKey, Store, StoreError
+from wildcat.store.base import MESSAGE_STATUS_RANK, Store
+from wildcat.store.sqlite_db import SQLiteConnections, translate
 from wildcat.store.sqlite_docs import (
     CHUNK_SIZE, SCHEMA, SQLiteMediaFile, account_cols, apply_fields, chat_cols, delivery_cols,
-    dumps, message_cols, new_chat, row_doc, webhook_cols)
-
-BUSY_TIMEOUT_MS = 10_000
+    dumps, message_cols, new_chat, read_full, row_doc, webhook_cols)
 
 
-def _translate(fn):
-    """Turn sqlite3 errors into the contract's StoreError/DuplicateKey."""
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except sqlite3.IntegrityError as exc:
-            raise DuplicateKey(str(exc)) from exc
-        except sqlite3.Error as exc:
-            raise StoreError(f"sqlite: {exc}") from exc
-    return wrapper
-
-
-class SQLiteStore(Store):
+class SQLiteStore(SQLiteConnections, Store):
     """The embedded store; safe for many threads and for several processes on one file."""
 
     def __init__(self, path: str):
-        self.path = path
-        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        self._local = threading.local()
-        self._conns = {}                    # thread -> connection, so close() reaches all
-        self._conns_lock = threading.Lock()
-        # Python-side write lock: threads queue here instead of spinning in busy_timeout.
-        self._wlock = threading.Lock()
-        _translate(self._init_schema)()
+        super().__init__(path)
+        translate(self._init_schema)()
 
     def _init_schema(self):
         self._conn().execute("PRAGMA journal_mode=WAL")   # persistent: set once per file
         with self._write() as db:
             for statement in SCHEMA.split(";"):
                 db.execute(statement)
-
-    # -- connections -------------------------------------------------------------------
-    def _conn(self) -> sqlite3.Connection:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
-                                 timeout=BUSY_TIMEOUT_MS / 1000)
-            db.row_factory = sqlite3.Row
-            db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            # NORMAL in WAL survives process crashes; only power loss may drop the last commits.
-            db.execute("PRAGMA synchronous=NORMAL")
-            self._local.db = db
-            with self._conns_lock:
-                for thread in [t for t in self._conns if not t.is_alive()]:
-                    self._conns.pop(thread).close()
-                self._conns[threading.current_thread()] = db
-        return db
-
-    @contextlib.contextmanager
-    def _write(self):
-        """One IMMEDIATE transaction: takes the write lock up front so reads can't go stale."""
-        db = self._conn()
-        with self._wlock:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-                db.execute("COMMIT")
-            except BaseException:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                raise
-
-    def _all(self, sql, params=()):
-        return self._conn().execute(sql, params).fetchall()
-
-    def _one(self, sql, params=()):
-        return self._conn().execute(sql, params).fetchone()
 
     def _update(self, table, where, params, fields, cols):
         """Read-modify-write one row's doc inside a transaction; False when missing."""
@@ -95,22 +34,9 @@ class SQLiteStore(Store):
             db.execute(f"UPDATE {table} SET {sets} WHERE {where}", (*values.values(), *params))
             return True
 
-    @staticmethod
-    def _insert(db, table, values, verb="INSERT"):
-        marks = ", ".join("?" * len(values))
-        return db.execute(f"{verb} INTO {table} ({', '.join(values)}) VALUES ({marks})",
-                          tuple(values.values()))
-
     # -- lifecycle ---------------------------------------------------------------------
     def ping(self):
         self._one("SELECT 1")
-
-    def close(self):
-        with self._conns_lock:
-            for db in self._conns.values():
-                db.close()
-            self._conns.clear()
-        self._local = threading.local()
 
     # -- accounts ----------------------------------------------------------------------
     def create_account(self, doc):
@@ -247,7 +173,7 @@ class SQLiteStore(Store):
         length, n = 0, 0
         try:
             while True:
-                chunk = _read_full(stream, CHUNK_SIZE)
+                chunk = read_full(stream, CHUNK_SIZE)
                 if not chunk:
                     break
                 # One short transaction per chunk: a slow upload never holds the write lock.
@@ -379,18 +305,6 @@ class SQLiteStore(Store):
             db.execute("DELETE FROM snapshots WHERE name = ?", (collection_name,))
 
 
-def _read_full(stream, size):
-    """Read exactly `size` bytes unless the stream ends (sockets return short reads)."""
-    parts, got = [], 0
-    while got < size:
-        part = stream.read(size - got)
-        if not part:
-            break
-        parts.append(part)
-        got += len(part)
-    return b"".join(parts)
-
-
 # Every contract method reports driver failures as StoreError/DuplicateKey.
 for _name in Store.__abstractmethods__ | {"close", "_chunk"}:
-    setattr(SQLiteStore, _name, _translate(getattr(SQLiteStore, _name)))
+    setattr(SQLiteStore, _name, translate(getattr(SQLiteStore, _name)))

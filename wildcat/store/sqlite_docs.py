@@ -109,6 +109,18 @@ def delivery_cols(doc: dict) -> dict:
             "doc": dumps(doc)}
 
 
+def read_full(stream, size):
+    """Read exactly `size` bytes unless the stream ends (sockets return short reads)."""
+    parts, got = [], 0
+    while got < size:
+        part = stream.read(size - got)
+        if not part:
+            break
+        parts.append(part)
+        got += len(part)
+    return b"".join(parts)
+
+
 def _text(value) -> str:
     if not isinstance(value, str):
         raise TypeError(f"expected a string key, got {type(value).__name__}")
