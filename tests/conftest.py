@@ -1,4 +1,6 @@
 """Fixtures: the app factory on a real store (SQLite and mongomock) with the sandbox."""
+from types import SimpleNamespace
+
 import pytest
 
 from wildcat.config import load_config
@@ -13,7 +15,9 @@ def make_store(kind, tmp_path):
     import mongomock.gridfs
     from wildcat.store.mongo import MongoStore
     mongomock.gridfs.enable_gridfs_integration()
-    return MongoStore(mongomock.MongoClient(), "wildcat_test")
+    client = mongomock.MongoClient()
+    client.options = SimpleNamespace(timeout=None)  # pymongo 4.20's GridFS reads it; mongomock lacks it
+    return MongoStore(client, "wildcat_test")
 
 
 def test_config(tmp_path, **overrides):

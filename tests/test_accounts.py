@@ -39,9 +39,9 @@ def test_create_account_defaults_and_shape(client):
 
 def test_create_starts_login_with_qr(client):
     create(client)
-    account = client.get("/accounts/mybot").json["account"]
+    account = wait_until(lambda: client.get("/accounts/mybot").json["account"]["hasQR"]
+                         and client.get("/accounts/mybot").json["account"])
     assert account["currentStatus"] == "connecting"
-    assert account["hasQR"] is True
     listed = client.get("/accounts").json["accounts"]
     assert [a["_id"] for a in listed] == ["mybot"]
     assert {"status", "currentStatus", "hasQR", "createdAt"} <= listed[0].keys()
