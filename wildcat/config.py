@@ -37,6 +37,7 @@ class Config:
     reconnect_backoff_base: float = 2.0
     reconnect_backoff_cap: float = 120.0
     lease_ttl: float = 30.0
+    supervisor_interval: float = 5.0
     instance_id: str = dataclasses.field(default_factory=lambda: uuid.uuid4().hex[:12])
 
     @property
@@ -117,5 +118,6 @@ def load_config(env=None, **overrides) -> Config:
         reconnect_backoff_base=_float(env, "WILDCAT_RECONNECT_BACKOFF_BASE", 2.0, 0.0),
         reconnect_backoff_cap=_float(env, "WILDCAT_RECONNECT_BACKOFF_CAP", 120.0, 0.0),
         lease_ttl=_float(env, "WILDCAT_LEASE_TTL", 30.0, 1.0),
+        supervisor_interval=_float(env, "WILDCAT_SUPERVISOR_INTERVAL", 5.0, 0.05),
     )
     return dataclasses.replace(cfg, **overrides)

@@ -17,11 +17,11 @@ class Supervisor:
     instance on the same store (which is how a standby takes over an expired lease).
     """
 
-    def __init__(self, config, store, driver, bus, inbound=None, sync_interval=5.0):
+    def __init__(self, config, store, driver, bus, inbound=None):
         self.config, self.store, self.driver, self.bus = config, store, driver, bus
         self.inbound = inbound
         self.owner = f"{config.instance_id}"
-        self.sync_interval = sync_interval
+        self.sync_interval = config.supervisor_interval
         self.name = "supervisor"
         self._workers = {}
         self._lock = threading.RLock()
