@@ -52,7 +52,7 @@ class NeonizeClientSession:
         self.session_path = session_path
         self._emit = emit
         self._client = None
-        self._connect_thread = None
+        self._connecting = False
         self._inbox = queue.Queue()
         self._stop_event = threading.Event()
         self._done = threading.Lock()      # guards the one-shot QR end
@@ -65,20 +65,20 @@ class NeonizeClientSession:
 
     # -- lifecycle ------------------------------------------------------------------------
     def start(self):
-        if self._connect_thread is not None and self._connect_thread.is_alive():
-            log.info("account %s: already connecting", self.account_id)
+        if self._connecting:   # connect() blocks for the whole session
+            log.info("account %s: already connecting or connected", self.account_id)
             return
         if self._client is None:
             self._client = self._build_client()
-        self._connect_thread = threading.Thread(target=self._connect, daemon=True,
-                                                name="neonize-connect-%s" % self.account_id)
-        self._connect_thread.start()
+        self._connecting = True
+        threading.Thread(target=self._connect, daemon=True,
+                         name="neonize-connect-%s" % self.account_id).start()
 
     def stop(self):
         self._stop_event.set()
         if self._qr_timer is not None:
             self._qr_timer.cancel()
-        if self._connect_thread is not None and self._connect_thread.is_alive():
+        if self._connecting:
             self._client.stop()   # may block ~60 s during a dial; the host bounds it
 
     def logout(self):
@@ -120,8 +120,10 @@ class NeonizeClientSession:
             self._client.connect()
         except Exception as exc:   # noqa: BLE001 - NeonizeError: dial failed and the like
             log.warning("account %s: connect failed: %s", self.account_id, exc)
+            self._connecting = False   # before the event: the retry may follow at once
             self._emit(base.CONNECT_FAILED, {"error": str(exc)})
             return
+        self._connecting = self._connected = False
         if not self._stop_event.is_set():
             self._emit(base.DISCONNECTED, {"reason": "client_stopped", "willReconnect": False})
 

@@ -266,6 +266,8 @@ class SessionHostProcess:
         request_id, pending = next(self._ids), _Pending()
         self._pending[request_id] = pending
         try:
+            if self._exited.is_set():
+                raise NotConnected("account session is not running")
             self._send((op, request_id, arg))
             if not pending.done.wait(timeout):
                 raise DriverError("session host did not answer %s within %.0fs" % (op, timeout))
@@ -301,12 +303,17 @@ class SessionHostProcess:
         if self._reader is not None:
             self._reader.join(timeout)
 
-    def _send(self, message):
+    def _send(self, message, blocking=True):
+        """Send one message; False when not blocking and another send holds the pipe."""
+        if not self._send_lock.acquire(blocking):
+            return False
         try:
-            with self._send_lock:
-                self._conn.send(message)
+            self._conn.send(message)
+            return True
         except (OSError, ValueError) as exc:
             raise DriverError("session host is gone") from exc
+        finally:
+            self._send_lock.release()
 
     def _read_loop(self):
         now = time.monotonic()
@@ -323,8 +330,8 @@ class SessionHostProcess:
             now = time.monotonic()
             if now >= next_ping:
                 next_ping = now + self._heartbeat_interval
-                try:
-                    self._send(("ping", next(self._ids), None))
+                try:   # never wait behind a big send: a stuck child would block us too
+                    self._send(("ping", next(self._ids), None), blocking=False)
                 except DriverError:
                     pass
             if now - last_seen > self._heartbeat_timeout and self._process.exitcode is None:

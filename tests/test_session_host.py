@@ -1,0 +1,393 @@
+"""The neonize driver's session host: real spawned child processes, the real pipe protocol.
+
+Fake: only WhatsApp's servers (unreachable here). tests/fake_sessions.py stands in for the
+neonize client inside a real child; the "real neonize" tests run the real client, whose
+connect fails within milliseconds offline ("failed to dial whatsapp web websocket").
+"""
+import multiprocessing
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import types
+
+import pytest
+
+from tests.fake_sessions import OWN_JID, write_device_db
+from wildcat.drivers import base
+from wildcat.drivers.neonize import NeonizeDriver
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FAKE = "tests.fake_sessions:FakeSession"
+DIAL_ERROR = "failed to dial whatsapp web websocket"
+
+
+class EventLog:
+    """on_event target that lets a test wait for an event kind with a deadline."""
+
+    def __init__(self):
+        self.events = []
+        self._cond = threading.Condition()
+
+    def __call__(self, event):
+        with self._cond:
+            self.events.append(event)
+            self._cond.notify_all()
+
+    def kinds(self):
+        with self._cond:
+            return [e.kind for e in self.events]
+
+    def wait_for(self, kind, count=1, timeout=10.0):
+        """The `count`-th event of `kind`, waiting up to `timeout` seconds for it."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                found = [e for e in self.events if e.kind == kind]
+                if len(found) >= count:
+                    return found[count - 1]
+                left = deadline - time.monotonic()
+                assert left > 0, "no %d x %r within %ss; got %s" % (count, kind, timeout,
+                                                                    self.kinds())
+                self._cond.wait(left)
+
+
+def wait_until(predicate, timeout=5.0, interval=0.02):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "condition not met within %ss" % timeout
+        time.sleep(interval)
+
+
+def process_gone(pid):
+    """No such process, or only a zombie left for init to reap."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def child_pids():
+    return {p.pid for p in multiprocessing.active_children()}
+
+
+@pytest.fixture
+def make_driver(tmp_path):
+    drivers = []
+
+    def make(factory=FAKE, **kwargs):
+        config = types.SimpleNamespace(data_dir=str(tmp_path / "data"), log_level="WARNING")
+        driver = NeonizeDriver(config, session_factory=factory, **kwargs)
+        drivers.append(driver)
+        return driver
+
+    yield make
+    for driver in drivers:
+        driver.close()
+
+
+def open_session(driver, account_id="acct1"):
+    log = EventLog()
+    return driver.open_session({"_id": account_id}, log), log
+
+
+# -- (a) the pipe protocol end to end, with a fake client in a real child -----------------
+def test_fake_session_qr_connect_message_send_logout(make_driver):
+    driver = make_driver()
+    session, log = open_session(driver)
+    session.start()
+    assert log.wait_for(base.QR).data == {"code": "2@fake-qr-acct1"}
+    assert log.wait_for(base.CONNECTED).data == {"jid": OWN_JID, "pushName": "Fake"}
+    inbound = log.wait_for(base.MESSAGE).data
+    assert inbound["messageId"] == "IN-1" and inbound["raw"] == b"\x0a\x05hello"
+    assert log.kinds()[:4] == [base.QR, base.PAIRED, base.CONNECTED, base.MESSAGE]
+    assert driver.has_session({"_id": "acct1"})
+
+    result = session.send(base.SendRequest(kind="text", to="1@s.whatsapp.net", text="hi"))
+    assert result == base.SendResult(messageId="OUT-1", timestamp=1700000000000, raw=b"hi")
+    assert session.download_media({"messageId": "IN-1", "raw": b"x"}) == b"media-of-IN-1"
+
+    pid = session.pid
+    session.logout()
+    assert log.wait_for(base.LOGGED_OUT).data == {"reason": "logout"}
+    assert process_gone(pid) and pid not in child_pids()
+    assert not os.path.exists(driver.session_path("acct1"))
+    assert not driver.has_session({"_id": "acct1"}) and not session.is_alive()
+    with pytest.raises(base.NotConnected):
+        session.send(base.SendRequest(kind="text", to="1@s.whatsapp.net", text="late"))
+
+
+def test_pair_phone_round_trip(make_driver):
+    session, log = open_session(make_driver())
+    with pytest.raises(base.NotConnected):
+        session.pair_phone("15550003333")   # no child yet
+    session.start()
+    log.wait_for(base.QR)
+    assert session.pair_phone("15550003333") == "FAKE-3333"
+
+
+def test_driver_errors_in_the_child_surface_in_the_parent(make_driver):
+    session, log = open_session(make_driver())
+    session.start()
+    log.wait_for(base.CONNECTED)
+    with pytest.raises(base.DriverError) as failed:
+        session.send(base.SendRequest(kind="text", to="1@s.whatsapp.net", text="please fail"))
+    assert str(failed.value) == "fake send failure" and type(failed.value) is base.DriverError
+    with pytest.raises(base.DriverError, match="RuntimeError: unexpected bug"):
+        session.send(base.SendRequest(kind="text", to="1@s.whatsapp.net", text="please crash"))
+    # the child keeps serving after both
+    assert session.send(base.SendRequest(kind="text", to="x", text="ok")).messageId == "OUT-1"
+
+
+def test_start_twice_keeps_one_child(make_driver):
+    session, log = open_session(make_driver())
+    session.start()
+    log.wait_for(base.CONNECTED)
+    pid = session.pid
+    session.start()
+    log.wait_for(base.CONNECTED, count=2)
+    assert session.pid == pid and len(child_pids()) == 1
+
+
+def test_qr_timeout_is_forwarded_and_not_reported_as_death(make_driver):
+    session, log = open_session(make_driver("tests.fake_sessions:QrTimeoutSession"))
+    session.start()
+    log.wait_for(base.QR_TIMEOUT)
+    pid = session.pid
+    session._host.join(5)   # the reader has handled the child's exit
+    assert process_gone(pid) and not session.is_alive()
+    assert base.DISCONNECTED not in log.kinds()
+    session.start()   # a new child for a new QR login
+    log.wait_for(base.QR, count=2)
+    assert session.pid != pid
+
+
+def test_silent_child_is_killed_by_the_heartbeat(make_driver):
+    driver = make_driver("tests.fake_sessions:SilentSession", heartbeat_interval=0.2,
+                         heartbeat_timeout=1.0)
+    session, log = open_session(driver)
+    session.start()
+    log.wait_for(base.QR)
+    os.kill(session.pid, signal.SIGSTOP)   # alive but answering nothing
+    event = log.wait_for(base.DISCONNECTED, timeout=5)
+    assert event.data == {"reason": "session_host_died", "willReconnect": False}
+    assert process_gone(session.pid) and not session.is_alive()
+
+
+def test_stop_kills_a_child_that_does_not_stop(make_driver):
+    session, log = open_session(make_driver("tests.fake_sessions:SilentSession",
+                                            stop_grace=0.5, heartbeat_timeout=60))
+    session.start()
+    log.wait_for(base.QR)
+    pid = session.pid
+    os.kill(pid, signal.SIGSTOP)
+    started = time.monotonic()
+    session.stop()
+    assert time.monotonic() - started < 3
+    assert process_gone(pid) and pid not in child_pids()
+    assert base.DISCONNECTED not in log.kinds()
+
+
+# -- (b) the real neonize client, offline --------------------------------------------------
+def test_real_neonize_offline_retry_restart_kill_and_stop(make_driver):
+    session, log = open_session(make_driver("workers.neonize_session:NeonizeClientSession"))
+    session.start()
+    assert DIAL_ERROR in log.wait_for(base.CONNECT_FAILED, timeout=15).data["error"]
+    first = session.pid
+    for attempt in range(2, 6):   # retries reuse the live child
+        session.start()
+        log.wait_for(base.CONNECT_FAILED, count=attempt)
+        assert session.pid == first
+    session.start()   # 5 failures: a fresh child (each failed connect leaks an fd)
+    log.wait_for(base.CONNECT_FAILED, count=6, timeout=15)
+    second = session.pid
+    assert second != first and process_gone(first)
+    assert base.DISCONNECTED not in log.kinds()
+
+    os.kill(second, signal.SIGKILL)
+    died = log.wait_for(base.DISCONNECTED)
+    assert died.data == {"reason": "session_host_died", "willReconnect": False}
+    wait_until(lambda: not session.is_alive())
+    session.start()
+    assert DIAL_ERROR in log.wait_for(base.CONNECT_FAILED, count=7, timeout=15).data["error"]
+    third = session.pid
+    assert third not in (first, second) and session.is_alive()
+
+    session.stop()
+    assert process_gone(third) and not child_pids() and not session.is_alive()
+    assert log.kinds().count(base.DISCONNECTED) == 1
+
+
+# -- (c) the child never outlives its parent ----------------------------------------------
+PARENT_SCRIPT = """
+import sys, threading, types
+from wildcat.drivers.neonize import NeonizeDriver
+driver = NeonizeDriver(types.SimpleNamespace(data_dir=sys.argv[1], log_level="WARNING"),
+                       session_factory=sys.argv[2])
+seen = threading.Event()
+session = driver.open_session({"_id": "orphan"}, lambda ev: seen.set())
+session.start()
+seen.wait(30)
+print(session.pid, flush=True)
+threading.Event().wait()
+"""
+
+
+@pytest.mark.parametrize("factory", [FAKE, "workers.neonize_session:NeonizeClientSession"])
+def test_child_exits_when_parent_is_killed(tmp_path, factory):
+    parent = subprocess.Popen([sys.executable, "-c", PARENT_SCRIPT, str(tmp_path), factory],
+                              cwd=ROOT, stdout=subprocess.PIPE, text=True,
+                              env=dict(os.environ, PYTHONPATH=ROOT))
+    try:
+        child = int(parent.stdout.readline())
+        assert not process_gone(child)
+    finally:
+        parent.kill()
+        parent.wait(5)
+    wait_until(lambda: process_gone(child), timeout=5)
+
+
+# -- (d) session files ---------------------------------------------------------------------
+def test_export_import_round_trip_and_has_session(make_driver, tmp_path):
+    driver = make_driver()
+    account = {"_id": "acct1"}
+    assert not driver.has_session(account) and driver.export_session(account) is None
+    path = driver.session_path(account)
+    os.makedirs(os.path.dirname(path))
+    sqlite3.connect(path).close()   # an empty database: no whatsmeow tables yet
+    assert not driver.has_session(account)
+    write_device_db(path, OWN_JID)
+    assert driver.has_session(account)
+
+    data = driver.export_session(account)
+    assert data.startswith(b"SQLite format 3\x00")
+    driver.delete_session(account)
+    assert not os.path.exists(path) and not driver.has_session(account)
+    driver.import_session(account, data)
+    assert driver.has_session(account)
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT jid FROM whatsmeow_device").fetchall() == [(OWN_JID,)]
+    conn.close()
+    assert [n for n in os.listdir(os.path.dirname(path)) if n.startswith(".import-")] == []
+
+    with pytest.raises(base.DriverError):
+        driver.import_session(account, b"not a database")
+    assert driver.has_session(account)   # the good file is untouched
+    with open(path, "wb") as f:
+        f.write(b"garbage" * 100)
+    assert not driver.has_session(account)
+    with pytest.raises(base.DriverError):
+        driver.session_path("../escape")
+
+
+# -- (e) the web process never loads neonize ----------------------------------------------
+NO_NEONIZE_SCRIPT = """
+import sys, threading, types
+from wildcat.drivers import base
+from wildcat.drivers.neonize import NeonizeDriver
+assert "neonize" not in sys.modules
+driver = NeonizeDriver(types.SimpleNamespace(data_dir=sys.argv[1], log_level="WARNING"))
+failed = threading.Event()
+session = driver.open_session({"_id": "web"}, lambda ev: ev.kind == base.CONNECT_FAILED and failed.set())
+assert "neonize" not in sys.modules
+session.start()
+assert failed.wait(20), "no CONNECT_FAILED from the real session host"
+driver.close()
+loaded = sorted(m for m in sys.modules if m.split(".")[0] == "neonize"
+                or m in ("workers.neonize_session", "wildcat.drivers.neonize_codec"))
+assert not loaded, loaded
+print("clean")
+"""
+
+
+def test_web_process_never_imports_neonize(tmp_path):
+    out = subprocess.run([sys.executable, "-c", NO_NEONIZE_SCRIPT, str(tmp_path)], cwd=ROOT,
+                         env=dict(os.environ, PYTHONPATH=ROOT), capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0 and out.stdout.strip() == "clean", out.stderr[-2000:]
+
+
+OPUS_SCRIPT = """
+import subprocess, sys
+from workers.neonize_session import to_opus
+wav = subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i",
+                      "sine=frequency=440:duration=1", "-f", "wav", "-"],
+                     capture_output=True, check=True).stdout
+ogg = to_opus(wav)
+assert ogg[:4] == b"OggS" and b"OpusHead" in ogg[:100], ogg[:100]
+print("ok")
+"""
+
+
+@pytest.mark.skipif(not os.path.exists("/usr/bin/ffmpeg"), reason="ffmpeg not installed")
+def test_voice_notes_are_converted_to_ogg_opus():
+    # in a subprocess: workers.neonize_session loads neonize, which this process must not
+    out = subprocess.run([sys.executable, "-c", OPUS_SCRIPT], cwd=ROOT, capture_output=True,
+                         env=dict(os.environ, PYTHONPATH=ROOT), text=True, timeout=60)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-2000:]
+
+
+MAPPING_SCRIPT = """
+import sys
+from neonize.events import (ConnectedEv, DisconnectedEv, LoggedOutEv, MessageEv, PairStatusEv,
+                            TemporaryBanEv)
+from neonize.proto.Neonize_pb2 import Device, JID, MessageInfo, MessageSource
+from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import Message
+from wildcat.drivers import base
+from workers.neonize_session import NeonizeClientSession
+
+out = []
+s = NeonizeClientSession("acct", sys.argv[1], lambda k, d=None, final=False: out.append((k, d, final)))
+s._client = s._build_client()   # no connect: WhatsApp is unreachable here
+try:
+    s.pair_phone("123"); raise SystemExit("pairing before the first QR must fail")
+except base.DriverError:
+    pass
+s._on_qr(None, b"2@code")
+s._on_login_status("timeout"); s._on_login_status("timeout")
+assert out == [("qr", {"code": "2@code"}, False), ("qr_timeout", {}, True)], out
+out.clear()
+me = JID(User="155", Device=3, Server="s.whatsapp.net")
+s._client.me = Device(JID=me, PushName="Me")
+s._on_paired(PairStatusEv(ID=me, Status=PairStatusEv.SUCCESS))
+s._on_connected(ConnectedEv())
+s._on_disconnected(DisconnectedEv())
+s._on_temporary_ban(TemporaryBanEv(Code=1, Expire=3600))
+reason = LoggedOutEv.DESCRIPTOR.fields_by_name["Reason"].enum_type.values_by_name["LOGGED_OUT"]
+s._on_logged_out(LoggedOutEv(Reason=reason.number))
+peer = JID(User="166", Server="s.whatsapp.net")
+s._on_message(MessageEv(Info=MessageInfo(ID="ABC", Timestamp=1700000000000, MessageSource=
+    MessageSource(Chat=peer, Sender=peer)), Message=Message(conversation="hi")))
+kinds = [(k, d) for k, d, _ in out]
+own = {"jid": "155@s.whatsapp.net", "pushName": "Me"}
+assert kinds[:7] == [("paired", own), ("session_changed", {}), ("connected", own),
+    ("session_changed", {}), ("disconnected", {"reason": "connection_lost", "willReconnect": True}),
+    ("temporary_ban", {"code": "SEND_TO_TOO_MANY_PEOPLE", "expire": 3600}),
+    ("logged_out", {"reason": "LOGGED_OUT"})], kinds
+assert kinds[7][0] == "message" and kinds[7][1]["text"] == "hi", kinds[7]
+
+target = {"messageId": "ABC", "chatId": "166@s.whatsapp.net", "from": "155@s.whatsapp.net",
+          "fromMe": True, "text": "hi"}
+req = lambda **kw: base.SendRequest(to="166@s.whatsapp.net", **kw)
+assert s._build(None, req(kind="reaction", target=target, emoji="x")).reactionMessage.key.fromMe
+assert s._build(None, req(kind="revoke", target=target)).protocolMessage.key.ID == "ABC"
+reply = s._build(None, req(kind="reply", text="re", quoted=target)).extendedTextMessage
+assert reply.contextInfo.stanzaID == "ABC" and reply.text == "re"
+try:
+    s.send(req(kind="text", text="x")); raise SystemExit("send while logged out must fail")
+except base.NotConnected:
+    pass
+print("ok")
+"""
+
+
+def test_neonize_client_session_maps_events_and_builds_messages(tmp_path):
+    # in a subprocess: it loads neonize; events are synthetic (no WhatsApp server offline)
+    out = subprocess.run([sys.executable, "-c", MAPPING_SCRIPT, str(tmp_path / "s.db")],
+                         cwd=ROOT, capture_output=True, env=dict(os.environ, PYTHONPATH=ROOT),
+                         text=True, timeout=60)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-2000:]
