@@ -192,6 +192,23 @@ def test_stop_kills_a_child_that_does_not_stop(make_driver):
     assert base.DISCONNECTED not in log.kinds()
 
 
+def test_close_stops_every_session_in_parallel(make_driver):
+    driver = make_driver("tests.fake_sessions:SilentSession", stop_grace=0.5,
+                         heartbeat_timeout=60)
+    opened = [open_session(driver, "acct%d" % i) for i in range(3)]
+    for session, log in opened:
+        session.start()
+    pids = []
+    for session, log in opened:
+        log.wait_for(base.QR)
+        pids.append(session.pid)
+        os.kill(session.pid, signal.SIGSTOP)   # none of them will stop by itself
+    started = time.monotonic()
+    driver.close()
+    assert time.monotonic() - started < 3
+    assert all(process_gone(pid) for pid in pids) and not child_pids()
+
+
 # -- (b) the real neonize client, offline --------------------------------------------------
 def test_real_neonize_offline_retry_restart_kill_and_stop(make_driver):
     session, log = open_session(make_driver("workers.neonize_session:NeonizeClientSession"))
