@@ -173,6 +173,10 @@ def test_silent_child_is_killed_by_the_heartbeat(make_driver):
     session.start()
     log.wait_for(base.QR)
     os.kill(session.pid, signal.SIGSTOP)   # alive but answering nothing
+    started = time.monotonic()
+    with pytest.raises(base.DriverError):   # the pending send fails with the child
+        session.send(base.SendRequest(kind="text", to="1@s.whatsapp.net", text="stuck"))
+    assert time.monotonic() - started < 5
     event = log.wait_for(base.DISCONNECTED, timeout=5)
     assert event.data == {"reason": "session_host_died", "willReconnect": False}
     assert process_gone(session.pid) and not session.is_alive()

@@ -5,7 +5,7 @@ default `workers.neonize_session.NeonizeClientSession`, loaded from a "module:Cl
 tests can run a fake in a real child) and drives it from commands read off the pipe.
 
 Pipe protocol (pickled tuples):
-    parent -> child: (op, request_id, arg)   op: start | stop | logout | pair | send | download | ping
+    parent -> child: (op, request_id, arg)  op: start|stop|logout|pair|send|download|ping
     child -> parent: ("reply", request_id, result, error)   error: None | (class name, message)
                      ("event", kind, data, final)           final: the child exits right after
 
@@ -285,8 +285,8 @@ class SessionHostProcess:
         if process is None:
             return
         if not self._exited.is_set():
-            try:
-                self._send(("stop", next(self._ids), None))
+            try:   # not behind a send stuck on a frozen child: the kill below covers it
+                self._send(("stop", next(self._ids), None), blocking=False)
             except DriverError:
                 pass
         if not self._exited.wait(self._stop_grace):   # the reader reaps the child
