@@ -38,7 +38,14 @@ def _build(config):
     return create_app(config)
 
 
+def __getattr__(name):
+    """`app:app` for gunicorn, built on first access so that importing app.py does nothing
+    (spawned session hosts re-import it as __mp_main__)."""
+    if name == "app":
+        globals()["app"] = _build(_load())
+        return globals()["app"]
+    raise AttributeError(name)
+
+
 if __name__ == "__main__":
     main()
-else:
-    app = _build(_load())
