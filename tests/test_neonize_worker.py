@@ -1,0 +1,116 @@
+"""The real neonize driver under the account worker, offline.
+
+WhatsApp's servers cannot be reached from here, so every connect fails: that failure path
+(reported, retried with backoff, one child per account, nothing left behind) is what runs.
+"""
+import multiprocessing
+
+import pytest
+
+from tests.conftest import make_store, test_config
+from tests.util import wait_until
+from wildcat.factory import create_app
+
+pytest.importorskip("neonize")
+
+
+@pytest.fixture
+def neonize_app(tmp_path):
+    config = test_config(tmp_path, driver="neonize", reconnect_backoff_base=0.2,
+                         reconnect_backoff_cap=0.5)
+    app = create_app(config, store=make_store("sqlite", tmp_path))
+    app.extensions["wildcat"].start()
+    yield app
+    app.extensions["wildcat"].stop(timeout=15)
+
+
+def test_connect_failure_is_reported_and_retried_with_one_child(neonize_app):
+    runtime = neonize_app.extensions["wildcat"]
+    client = neonize_app.test_client()
+    events = []
+    runtime.bus.subscribe(events.append)
+    assert client.post("/accounts", json={"id": "real"}).status_code == 201
+
+    def failures():
+        return [e for e in events if e["event"] == "connection.update"
+                and e.get("reason") == "connect_failed"]
+
+    children = set()
+
+    def retried_twice():
+        live = multiprocessing.active_children()
+        assert len(live) <= 1, f"more than one session host: {live}"
+        children.update(p.pid for p in live)
+        return len(failures()) >= 2
+
+    wait_until(retried_twice, timeout=60, message="two failed connects")
+    account = client.get("/accounts/real").json["account"]
+    assert account["currentStatus"] == "reconnecting"
+    assert account["status"] == "reconnecting"
+    assert "dial" in account["lastError"] or "websocket" in account["lastError"]
+    assert failures()[0]["lastError"] == failures()[0]["lastError"].strip()
+
+    assert client.post("/accounts/real/disconnect").json["status"] == "disconnected"
+    wait_until(lambda: not multiprocessing.active_children(), timeout=10,
+               message="session host gone after disconnect")
+    client.post("/accounts/real/connect")
+    wait_until(lambda: len(failures()) >= 3, timeout=60)
+    assert client.delete("/accounts/real").status_code == 200
+    wait_until(lambda: not multiprocessing.active_children(), timeout=10,
+               message="session host gone after delete")
+    assert len(children) >= 1
+
+
+def test_pair_without_pending_qr_is_refused(neonize_app):
+    client = neonize_app.test_client()
+    client.post("/accounts", json={"id": "nopair"})
+    response = client.post("/accounts/nopair/pair", json={"phone": "919876543210"})
+    assert response.status_code == 409
+    assert response.json["code"] == "invalid_state"
+
+
+def test_shutdown_leaves_no_child(tmp_path):
+    config = test_config(tmp_path, driver="neonize")
+    app = create_app(config, store=make_store("sqlite", tmp_path))
+    runtime = app.extensions["wildcat"]
+    runtime.start()
+    client = app.test_client()
+    for name in ("s1", "s2", "s3"):
+        client.post("/accounts", json={"id": name})
+    wait_until(lambda: len(multiprocessing.active_children()) == 3, timeout=30)
+    runtime.stop(timeout=15)
+    assert multiprocessing.active_children() == []
+
+
+def test_snapshot_restored_onto_empty_data_dir(tmp_path):
+    """A dyno restart: the disk is empty, the store still has the login snapshot."""
+    import sqlite3
+
+    source = tmp_path / "elsewhere.db"
+    conn = sqlite3.connect(source)
+    conn.execute("CREATE TABLE whatsmeow_device (jid TEXT PRIMARY KEY)")
+    conn.execute("INSERT INTO whatsmeow_device VALUES ('15550001111.0:1@s.whatsapp.net')")
+    conn.commit()
+    conn.close()
+    store = make_store("sqlite", tmp_path)
+    store.create_account({"_id": "dyno", "collectionName": "auth_dyno", "status": "connected",
+                          "createdAt": "2026-01-01T00:00:00.000Z"})
+    store.save_snapshot("auth_dyno", source.read_bytes())
+
+    config = test_config(tmp_path, driver="neonize", data_dir=str(tmp_path / "empty"))
+    app = create_app(config, store=store)
+    runtime = app.extensions["wildcat"]
+    events = []
+    runtime.bus.subscribe(events.append)
+    runtime.start()
+    try:
+        wait_until(lambda: any(e.get("reason") == "restoring_session" for e in events),
+                   timeout=20, message="reconnect from the restored session")
+        session_file = tmp_path / "empty" / "sessions" / "dyno.db"
+        assert session_file.exists()
+        check = sqlite3.connect(session_file)
+        assert check.execute("SELECT jid FROM whatsmeow_device").fetchall() == [
+            ("15550001111.0:1@s.whatsapp.net",)]
+        check.close()
+    finally:
+        runtime.stop(timeout=15)
