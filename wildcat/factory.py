@@ -3,8 +3,11 @@ import logging
 
 from flask import Flask
 
+from wildcat.auth import register_auth
 from wildcat.config import Config, load_config
 from wildcat.errors import register_error_handlers
+from wildcat.logs import register_request_context
+from wildcat.metrics import register_metrics
 from wildcat.runtime import Runtime, make_driver
 
 log = logging.getLogger(__name__)
@@ -21,14 +24,18 @@ def create_app(config: Config | None = None, *, store=None, driver=None) -> Flas
         store = open_store(config)
     driver = driver or make_driver(config)
 
-    app = Flask("wildcat")
+    app = Flask("wildcat", static_folder=None)  # the dashboard serves wildcat/static
     app.config["MAX_CONTENT_LENGTH"] = config.max_upload_bytes + 1024 * 1024
     app.json.sort_keys = False
-    app.extensions["wildcat"] = Runtime(config, store, driver)
+    app.extensions["wildcat"] = runtime = Runtime(config, store, driver)
     register_error_handlers(app)
+    register_request_context(app)  # first: the request id is in every later line
+    register_metrics(app, runtime)
+    register_auth(app)
 
-    from wildcat.api import accounts, chats, messages, system, webhooks
-    for module in (system, accounts, messages, chats, webhooks):
+    from wildcat.api import accounts, chats, dashboard, messages, system, tokens, webhooks
+    from wildcat import openapi
+    for module in (system, accounts, tokens, messages, chats, webhooks, dashboard, openapi):
         app.register_blueprint(module.bp)
     if config.driver == "sandbox":
         from wildcat.api import sandbox

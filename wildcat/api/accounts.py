@@ -3,6 +3,7 @@ from flask import Blueprint, Response, jsonify
 
 from wildcat import qr
 from wildcat.api import runtime
+from wildcat.auth import issue_account_token
 from wildcat.schemas import json_body, load, query_args
 from wildcat.schemas.accounts import CreateAccountSchema, PairSchema, QrQuerySchema
 from wildcat.services import accounts as service
@@ -15,7 +16,9 @@ create_schema, pair_schema, qr_query = CreateAccountSchema(), PairSchema(), QrQu
 @bp.post("/accounts")
 def create_account():
     data = load(create_schema, json_body())
-    return jsonify(ok=True, account=service.create_account(runtime(), data)), 201
+    account = service.create_account(runtime(), data)
+    token = issue_account_token(runtime().store, account["_id"])  # shown once, stored hashed
+    return jsonify(ok=True, account=account, token=token), 201
 
 
 @bp.get("/accounts")

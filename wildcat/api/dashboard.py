@@ -1,0 +1,75 @@
+"""The operator's dashboard: a server-rendered page that polls the JSON API."""
+import hmac
+
+from flask import Blueprint, make_response, redirect, render_template, request
+
+from wildcat.api import runtime
+from wildcat.auth import SESSION_COOKIE, session_value
+from wildcat.schemas import load
+from wildcat.schemas.dashboard import LoginSchema
+from wildcat.services import accounts as accounts_service
+
+bp = Blueprint("dashboard", __name__, static_folder="../static",
+               static_url_path="/dashboard/static")
+
+login_schema = LoginSchema()
+# Everything the pages load comes from this server; nothing inline, nothing external.
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
+       "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+SESSION_MAX_AGE = 12 * 3600
+
+
+def _page(html, status=200):
+    response = make_response(html, status)
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _safe_next(target):
+    """Only our own pages: never an open redirect."""
+    if target.startswith(("/dashboard", "/docs")) and "//" not in target and "\\" not in target:
+        return target
+    return "/dashboard"
+
+
+@bp.get("/dashboard")
+def index():
+    rt = runtime()
+    return _page(render_template("dashboard.html",
+                                 accounts=accounts_service.list_accounts(rt),
+                                 protected=bool(rt.config.api_key),
+                                 driver=rt.config.driver))
+
+
+@bp.get("/dashboard/login")
+def login():
+    if not runtime().config.api_key:
+        return redirect("/dashboard", 303)
+    return _page(render_template("dashboard_login.html", error=None,
+                                 next=_safe_next(request.args.get("next", "/dashboard"))))
+
+
+@bp.post("/dashboard/login")
+def login_submit():
+    data = load(login_schema, request.form.to_dict())
+    api_key = runtime().config.api_key
+    target = _safe_next(data["next"])
+    if not api_key:
+        return redirect(target, 303)
+    if not hmac.compare_digest(data["apiKey"].encode(), api_key.encode()):
+        return _page(render_template("dashboard_login.html", error="That key is not valid.",
+                                     next=target), 401)
+    response = redirect(target, 303)
+    response.set_cookie(SESSION_COOKIE, session_value(api_key), max_age=SESSION_MAX_AGE,
+                        httponly=True, samesite="Strict", secure=request.is_secure, path="/")
+    return response
+
+
+@bp.post("/dashboard/logout")
+def logout():
+    response = redirect("/dashboard/login", 303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response

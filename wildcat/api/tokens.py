@@ -1,0 +1,15 @@
+"""Per-account API tokens: rotation (the admin key is required, see wildcat/auth.py)."""
+from flask import Blueprint, jsonify
+
+from wildcat.api import runtime
+from wildcat.auth import issue_account_token
+from wildcat.services.accounts import get_account
+
+bp = Blueprint("tokens", __name__)
+
+
+@bp.post("/accounts/<account_id>/token")
+def rotate_token(account_id):
+    get_account(runtime(), account_id)
+    token = issue_account_token(runtime().store, account_id)
+    return jsonify(ok=True, accountId=account_id, token=token)

@@ -1,0 +1,137 @@
+"""API keys: the admin key (WILDCAT_API_KEY) and per-account tokens.
+
+With an admin key configured, every request needs a credential except the public endpoints
+(`/ping`, the dashboard's login page and its static files). A credential is the admin key or
+an account token, sent as `X-API-Key: <key>` or `Authorization: Bearer <key>`; browsers may
+pass `?apiKey=` on `/ws`, and the dashboard keeps a session cookie derived from the key.
+
+An account token (returned once when the account is created, rotated with
+`POST /accounts/<id>/token`) authorises only that account's own routes:
+`/accounts/<id>/...` and `/sandbox/accounts/<id>/...`, plus `GET /accounts/<id>`; never
+account creation, listing, deletion or token rotation, and never the `/webhooks` admin routes
+(webhooks, even those scoped with an accountId, are managed with the admin key). Only the
+token's SHA-256 is stored (`tokenHash` in the account record).
+"""
+import hashlib
+import hmac
+import logging
+import secrets
+
+from flask import g, redirect, request, url_for
+
+from wildcat.errors import Unauthorized
+
+log = logging.getLogger(__name__)
+
+TOKEN_PREFIX = "wct_"
+SESSION_COOKIE = "wildcat_session"
+DASHBOARD_HEADER = "X-Wildcat-Dashboard"
+PUBLIC_ENDPOINTS = {"system.ping", "dashboard.login", "dashboard.login_submit",
+                    "dashboard.static"}
+# GET pages a browser navigates to: the session cookie alone is enough there.
+PAGE_ENDPOINTS = {"dashboard.index", "openapi.docs", "openapi.docs_asset", "openapi.spec"}
+# Account routes an account token may NOT use (account management stays with the admin).
+ADMIN_ONLY_ENDPOINTS = {"tokens.rotate_token", "accounts.delete_account"}
+# Pages that send a browser without a session to the login page instead of a 401.
+HTML_PAGES = {"dashboard.index", "openapi.docs"}
+_JSON_OR_HTML = ["application/json", "text/html"]
+_ACCOUNT_PREFIXES = ("/accounts/<account_id>", "/sandbox/accounts/<account_id>")
+
+
+def _equal(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_account_token() -> tuple[str, str]:
+    """A fresh (token, sha256 hex) pair; only the hash is ever stored."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    return token, hash_token(token)
+
+
+def issue_account_token(store, account_id: str) -> str:
+    """Give the account a new token (replacing any old one) and return it, once."""
+    token, digest = new_account_token()
+    store.update_account(account_id, {"tokenHash": digest})
+    log.info("account %s: new account token issued", account_id)
+    return token
+
+
+def session_value(api_key: str) -> str:
+    """The dashboard cookie: an HMAC of the key (changing the key logs browsers out)."""
+    return hmac.new(api_key.encode("utf-8"), b"wildcat-dashboard-session-v1",
+                    hashlib.sha256).hexdigest()
+
+
+def presented_credential():
+    """The key or token the request carries (header, Bearer, or ?apiKey= on /ws)."""
+    value = request.headers.get("X-API-Key")
+    if value:
+        return value.strip()
+    scheme, _, value = (request.headers.get("Authorization") or "").partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    if request.path == "/ws" and request.args.get("apiKey"):
+        return request.args["apiKey"]
+    return None
+
+
+def account_scope(rule, view_args):
+    """The account id a route belongs to (None for routes of no single account)."""
+    if rule is None or not rule.rule.startswith(_ACCOUNT_PREFIXES):
+        return None
+    return (view_args or {}).get("account_id")
+
+
+def _account_token_ok(store, account_id, credential):
+    if not account_id or not credential.startswith(TOKEN_PREFIX):
+        return False
+    account = store.get_account(account_id)
+    stored = (account or {}).get("tokenHash")
+    return bool(stored) and _equal(hash_token(credential), stored)
+
+
+def _session_ok(api_key):
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie or not _equal(cookie, session_value(api_key)):
+        return False
+    # Cross-site requests cannot add a custom header, so API calls need it (CSRF guard).
+    return request.endpoint in PAGE_ENDPOINTS or bool(request.headers.get(DASHBOARD_HEADER))
+
+
+def authenticate(config, store):
+    """Who the request is ("admin", "account:<id>", "open"); raise Unauthorized otherwise."""
+    if not config.api_key:
+        return "open"
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return "public"
+    credential = presented_credential()
+    if credential and _equal(credential, config.api_key):
+        return "admin"
+    if _session_ok(config.api_key):
+        return "admin"
+    if credential and request.endpoint not in ADMIN_ONLY_ENDPOINTS:
+        account_id = account_scope(request.url_rule, request.view_args)
+        if request.path == "/ws":
+            account_id = request.args.get("accountId")
+        if _account_token_ok(store, account_id, credential):
+            return f"account:{account_id}"
+    raise Unauthorized()
+
+
+def register_auth(app):
+    """Check every request's credential before its view runs."""
+    from wildcat.api import runtime
+
+    @app.before_request
+    def _check_credential():
+        try:
+            g.auth = authenticate(runtime().config, runtime().store)
+        except Unauthorized:
+            if request.method == "GET" and request.endpoint in HTML_PAGES and \
+                    request.accept_mimetypes.best_match(_JSON_OR_HTML) == "text/html":
+                return redirect(url_for("dashboard.login", next=request.path), 303)
+            raise

@@ -1,0 +1,135 @@
+"""The OpenAPI 3 document (`/openapi.json`), built from the URL map, the marshmallow schemas
+and the route table in wildcat/openapi_routes.py; Swagger UI at `/docs` from the
+swagger-ui-bundle package (no CDN)."""
+import copy
+import re
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Blueprint, current_app, jsonify, render_template, send_from_directory
+
+from wildcat.errors import NotFound
+from wildcat.schemas.common import Jid, MessageId
+from wildcat.schemas.responses import ErrorResponse
+
+bp = Blueprint("openapi", __name__)
+
+VERSION = "0.1.0"
+JID_PATTERN = (r"^(\+?[1-9][0-9]{6,14}|[0-9]{5,20}(:[0-9]{1,3})?@s\.whatsapp\.net"
+               r"|[0-9]{5,20}(-[0-9]{5,20})?@g\.us|[0-9]{5,25}(:[0-9]{1,3})?@lid)$")
+MESSAGE_ID_PATTERN = r"^[^\s/\\?#]{1,128}$"
+ERRORS = {
+    400: "Invalid request: a body or query field is missing or wrong (`validation_error`, "
+         "`invalid_json`, `invalid_content_type`, `bad_request`, `account_exists`)",
+    401: "A valid API key (or this account's token) is required (`unauthorized`)",
+    403: "Forbidden",
+    404: "Not found (`account_not_found`, `not_found`, `no_qr`, …)",
+    409: "Conflict with the account's state (`account_not_connected`, `invalid_state`, "
+         "`account_unavailable`)",
+    413: "The upload is over WILDCAT_MAX_UPLOAD_MB (`payload_too_large`)",
+    415: "The uploaded file's type is not accepted (`unsupported_media_type`)",
+    416: "The Range cannot be satisfied",
+    429: "Over WILDCAT_SEND_RATE_PER_MINUTE (`rate_limited`); see Retry-After",
+    502: "WhatsApp or the session host refused (`send_failed`, `driver_error`)",
+    503: "Unavailable (`unavailable`, `unhealthy`)",
+}
+REQUEST_ID = {"X-Request-Id": {"description": "The request id (the caller's if sane)",
+                               "schema": {"type": "string"}}}
+
+
+def _custom_fields(self, field, **kwargs):
+    """Patterns for the string fields that validate in code rather than with a Regexp."""
+    if isinstance(field, Jid):
+        return {"pattern": JID_PATTERN, "description": field.metadata.get(
+            "description", "A WhatsApp JID or an international phone number")}
+    if isinstance(field, MessageId):
+        return {"pattern": MESSAGE_ID_PATTERN}
+    return {}
+
+
+def _ecma_patterns(node):
+    """Python-only regex syntax (`\\Z`) turned into ECMA 262, which OpenAPI patterns use."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "pattern" and isinstance(value, str):
+                node[key] = value.replace(r"\Z", "$")
+            else:
+                _ecma_patterns(value)
+    elif isinstance(node, list):
+        for item in node:
+            _ecma_patterns(item)
+    return node
+
+
+def openapi_path(rule):
+    """`/accounts/<account_id>` → `/accounts/{account_id}` (converters dropped)."""
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
+
+
+def _operation_id(rule, method, methods):
+    name = rule.endpoint.replace(".", "_")
+    return f"{name}_{method.lower()}" if len(methods) > 1 else name
+
+
+def build_spec(app) -> dict:
+    """The OpenAPI document of every documented route of `app`."""
+    from wildcat.openapi_routes import PATH_PARAMS, ROUTES, describe
+
+    plugin = MarshmallowPlugin()
+    spec = APISpec(title="WILDCAT", version=VERSION, openapi_version="3.0.3",
+                   plugins=[plugin], info={"description": describe()},
+                   security=[{"ApiKeyAuth": []}, {"BearerAuth": []}])
+    plugin.converter.add_attribute_function(_custom_fields)
+    spec.components.security_scheme("ApiKeyAuth", {
+        "type": "apiKey", "in": "header", "name": "X-API-Key",
+        "description": "WILDCAT_API_KEY (admin) or an account token"})
+    spec.components.security_scheme("BearerAuth", {
+        "type": "http", "scheme": "bearer",
+        "description": "`Authorization: Bearer <WILDCAT_API_KEY or account token>`"})
+    spec.components.schema("Error", schema=ErrorResponse)
+    for status, text in ERRORS.items():
+        spec.components.response(f"E{status}", {
+            "description": text, "headers": REQUEST_ID,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
+
+    paths = {}
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        methods = sorted(rule.methods - {"HEAD", "OPTIONS"})
+        for method in methods:
+            doc = ROUTES.get((method, rule.rule))
+            if doc is None:
+                continue
+            operation = doc.operation(plugin, _operation_id(rule, method, methods), rule)
+            paths.setdefault(openapi_path(rule), {"ops": {}, "params": [
+                dict(PATH_PARAMS[name], name=name, **{"in": "path", "required": True})
+                for name in rule.arguments]})["ops"][method.lower()] = operation
+    for path, item in paths.items():
+        spec.path(path=path, operations=item["ops"], parameters=item["params"] or None)
+    return _ecma_patterns(spec.to_dict())
+
+
+def get_spec():
+    cached = current_app.extensions.get("wildcat.openapi")
+    if cached is None:
+        cached = current_app.extensions["wildcat.openapi"] = build_spec(current_app)
+    return copy.deepcopy(cached)
+
+
+@bp.get("/openapi.json")
+def spec():
+    return jsonify(get_spec())
+
+
+@bp.get("/docs")
+def docs():
+    return render_template("docs.html")
+
+
+@bp.get("/docs/<path:filename>")
+def docs_asset(filename):
+    import swagger_ui_bundle
+    if filename == "init.js":
+        return send_from_directory(current_app.root_path + "/static", "docs-init.js")
+    if not filename.startswith("swagger-ui") or not filename.endswith((".js", ".css")):
+        raise NotFound()
+    return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename, max_age=86400)

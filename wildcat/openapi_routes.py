@@ -1,0 +1,248 @@
+"""What each route takes and returns, for the OpenAPI document (wildcat/openapi.py).
+
+One entry per (METHOD, Flask rule). tests/test_openapi.py fails when a route of the URL map
+has no entry here, so a new route cannot ship undocumented.
+"""
+import dataclasses
+
+from wildcat.schemas import responses as r
+from wildcat.schemas.accounts import ACCOUNT_ID, CreateAccountSchema, PairSchema, QrQuerySchema
+from wildcat.schemas.chats import ChatMessagesQuerySchema, ChatsQuerySchema
+from wildcat.schemas.dashboard import LoginSchema
+from wildcat.schemas.messages import (DeleteSchema, ReactSchema, ReplySchema, SendAudioSchema,
+                                      SendDocumentSchema, SendTextSchema)
+from wildcat.schemas.sandbox import HistorySchema, InboundSchema, ReceiptSchema, ScanSchema
+from wildcat.schemas.webhooks import (CreateWebhookSchema, DeliveriesQuerySchema,
+                                      StreamQuerySchema, WebhooksQuerySchema)
+
+BINARY = {"type": "string", "format": "binary"}
+HTML = {"text/html": {"schema": {"type": "string"}}}
+REDIRECT = {"description": "Redirect (Location header)",
+            "headers": {"Location": {"schema": {"type": "string"}}}}
+PATH_PARAMS = {
+    "account_id": {"description": "The account id", "schema": {
+        "type": "string", "pattern": ACCOUNT_ID}},
+    "chat_id": {"description": "A chat JID (or a phone number)", "schema": {
+        "type": "string", "minLength": 1, "maxLength": 128}},
+    "message_id": {"description": "A message id (or a media id, for …/media)", "schema": {
+        "type": "string", "minLength": 1, "maxLength": 128}},
+    "kind": {"description": "The media type", "schema": {
+        "type": "string", "enum": ["image", "video", "audio", "document"]}},
+    "webhook_id": {"description": "The webhook id", "schema": {"type": "string"}},
+    "delivery_id": {"description": "The delivery id", "schema": {"type": "string"}},
+    "filename": {"description": "A file name", "schema": {"type": "string"}},
+}
+_ACCOUNT_ROUTE_PREFIXES = ("/accounts/<account_id>", "/sandbox/accounts/<account_id>")
+
+
+@dataclasses.dataclass
+class Doc:
+    """One operation: summary, body (json | multipart | form), query, success, errors."""
+    summary: str
+    tag: str
+    ok: object = r.OkResponse            # a response schema, a content dict, None (no body)
+    status: int = 200
+    body: type | None = None
+    body_type: str = "json"
+    files: tuple = ()                    # multipart file fields (required)
+    query: type | None = None
+    errors: tuple = ()
+    public: bool = False
+    description: str = ""
+    extra: dict = dataclasses.field(default_factory=dict)   # other responses by status
+    account_scoped: bool = True          # False: the account token does not open it
+
+    def operation(self, plugin, operation_id, rule):
+        scoped = rule.rule.startswith(_ACCOUNT_ROUTE_PREFIXES)
+        op = {"operationId": operation_id, "summary": self.summary, "tags": [self.tag]}
+        description = self.description
+        if scoped and self.account_scoped and not self.public:
+            description += "\n\nAlso open to the account's own token."
+        if description.strip():
+            op["description"] = description.strip()
+        if self.public:
+            op["security"] = []
+        if self.query is not None:
+            op["parameters"] = [{"in": "query", "schema": self.query}]
+        if self.body is not None or self.files:
+            op["requestBody"] = self._body(plugin)
+        errors = set(self.errors)
+        errors |= {400} if (self.body or self.query or self.files) else set()
+        errors |= set() if self.public else {401}
+        errors |= {404} if scoped else set()
+        op["responses"] = {str(self.status): self._success()}
+        op["responses"].update({str(k): v for k, v in self.extra.items()})
+        op["responses"].update({str(s): f"E{s}" for s in sorted(errors)})
+        return op
+
+    def _success(self):
+        from wildcat.openapi import REQUEST_ID
+        if self.ok is None:
+            return {"description": "Redirect (see Location)",
+                    "headers": {**REQUEST_ID, **REDIRECT["headers"]}}
+        content = self.ok if isinstance(self.ok, dict) else {
+            "application/json": {"schema": self.ok}}
+        return {"description": "Success", "headers": REQUEST_ID, "content": content}
+
+    def _body(self, plugin):
+        if self.body_type == "json":
+            return {"required": True, "content": {"application/json": {"schema": self.body}}}
+        schema = plugin.converter.schema2jsonschema(self.body) if self.body else {
+            "type": "object", "properties": {}}
+        schema.setdefault("properties", {})
+        for name in self.files:
+            schema["properties"][name] = dict(BINARY)
+            schema.setdefault("required", []).append(name)
+        if self.files:  # a file may also be sent: other fields are text, extra ones refused
+            schema.pop("additionalProperties", None)
+        media = "multipart/form-data" if self.body_type == "multipart" else \
+            "application/x-www-form-urlencoded"
+        return {"required": True, "content": {media: {"schema": schema}}}
+
+
+def describe():
+    return ("Self-hosted multi-account WhatsApp gateway. Every response is JSON "
+            "`{ok: true, ...}`; every error `{ok: false, error, code, details?}`. With "
+            "WILDCAT_API_KEY set, every route but `/ping` and the dashboard's login page needs "
+            "`X-API-Key: <key>` or `Authorization: Bearer <key>`; an account's own token "
+            "(returned once by `POST /accounts`) opens that account's routes only.")
+
+
+A, C, M, W, S, SYS, UI = ("Accounts", "Chats", "Messages", "Webhooks", "Sandbox", "System",
+                          "Dashboard")
+_conn = dict(tag=A, ok=r.ConnectionResponse, errors=(409, 502))
+_sandbox = dict(tag=S, errors=(409,), description="Sandbox driver only.")
+
+ROUTES = {
+    # -- system ----------------------------------------------------------------------------
+    ("GET", "/ping"): Doc("Liveness: the process answers", SYS, r.PingResponse, public=True),
+    ("GET", "/health"): Doc(
+        "Health: the store answers, the supervisor and dispatcher threads are alive", SYS,
+        r.HealthResponse, errors=(503,)),
+    ("GET", "/metrics"): Doc("Prometheus metrics (text exposition format 0.0.4)", SYS,
+                             {"text/plain": {"schema": {"type": "string"}}}),
+    ("GET", "/openapi.json"): Doc("This OpenAPI document", SYS,
+                                  {"application/json": {"schema": {"type": "object"}}}),
+    ("GET", "/docs"): Doc("Swagger UI", SYS, HTML, extra={303: REDIRECT}),
+    ("GET", "/docs/<path:filename>"): Doc(
+        "Swagger UI's assets (from the swagger-ui-bundle package)", SYS,
+        {"application/javascript": {"schema": {"type": "string"}},
+         "text/css": {"schema": {"type": "string"}}}, errors=(404,)),
+    # -- accounts --------------------------------------------------------------------------
+    ("POST", "/accounts"): Doc(
+        "Create an account and start its login (QR)", A, r.AccountCreatedResponse, 201,
+        CreateAccountSchema, description="The response carries the account's own API token, "
+        "once; only its SHA-256 is stored."),
+    ("GET", "/accounts"): Doc("List accounts with their live status", A,
+                              r.AccountListResponse),
+    ("GET", "/accounts/<account_id>"): Doc("One account", A, r.AccountResponse),
+    ("DELETE", "/accounts/<account_id>"): Doc(
+        "Delete an account: its messages, media, webhooks, session; unlinks the device", A,
+        r.MessageResponse, account_scoped=False, description="Admin key only."),
+    ("GET", "/accounts/<account_id>/status"): Doc("Connection status", A,
+                                                  r.AccountStatusResponse),
+    ("POST", "/accounts/<account_id>/connect"): Doc("Connect (a QR appears if needed)",
+                                                    **_conn),
+    ("POST", "/accounts/<account_id>/disconnect"): Doc(
+        "Disconnect, keeping the session (reconnecting needs no QR)", **_conn),
+    ("POST", "/accounts/<account_id>/logout"): Doc("Log out: unlink the device", **_conn),
+    ("POST", "/accounts/<account_id>/pair"): Doc(
+        "Log in with a pairing code instead of a QR", A, r.PairResponse, body=PairSchema,
+        errors=(409, 502)),
+    ("GET", "/accounts/<account_id>/qr"): Doc(
+        "The pending login QR: PNG, or ?format=svg|txt|json", A,
+        {"image/png": {"schema": BINARY}, "image/svg+xml": {"schema": {"type": "string"}},
+         "text/plain": {"schema": {"type": "string"}},
+         "application/json": {"schema": r.QrJsonResponse}}, query=QrQuerySchema),
+    ("POST", "/accounts/<account_id>/token"): Doc(
+        "Rotate the account's API token (the old one stops working)", A, r.TokenResponse,
+        account_scoped=False, description="Admin key only. The token is shown once."),
+    # -- messages --------------------------------------------------------------------------
+    ("POST", "/accounts/<account_id>/message/send"): Doc(
+        "Send a text message", M, r.MessageIdResponse, body=SendTextSchema,
+        errors=(409, 429, 502)),
+    ("POST", "/accounts/<account_id>/message/send/<kind>"): Doc(
+        "Send an image, video, audio or document (multipart; the file field is named like "
+        "the kind: image, video, audio or document)", M, r.MessageIdResponse,
+        body=SendDocumentSchema, body_type="multipart", files=("document",),
+        errors=(409, 413, 415, 429, 502),
+        description="Form fields: `to`, `caption` (not audio), `fileName` (document), "
+                    "`ptt` (audio: send as a voice note). " +
+                    f"Audio fields: {', '.join(SendAudioSchema().fields)}."),
+    ("POST", "/accounts/<account_id>/message/reply"): Doc(
+        "Reply to (quote) a message", M, r.MessageIdResponse, body=ReplySchema,
+        errors=(409, 429, 502)),
+    ("POST", "/accounts/<account_id>/message/react"): Doc(
+        "React to a message with an emoji (empty emoji removes it)", M, r.MessageResponse,
+        body=ReactSchema, errors=(409, 429, 502)),
+    ("POST", "/accounts/<account_id>/message/delete"): Doc(
+        "Delete a message for everyone", M, r.MessageResponse, body=DeleteSchema,
+        errors=(409, 429, 502)),
+    ("GET", "/accounts/<account_id>/messages/<message_id>"): Doc(
+        "One stored message", M, r.MessageViewResponse),
+    ("GET", "/accounts/<account_id>/messages/<message_id>/media"): Doc(
+        "A message's media, streamed (HTTP Range supported)", M,
+        {"*/*": {"schema": BINARY}}, errors=(409, 416, 502), extra={206: {
+            "description": "Partial content (Range)", "content": {"*/*": {"schema": BINARY}}}}),
+    # -- chats -----------------------------------------------------------------------------
+    ("GET", "/accounts/<account_id>/chats"): Doc("Chats, newest activity first", C,
+                                                 r.ChatsResponse, query=ChatsQuerySchema),
+    ("GET", "/accounts/<account_id>/chats/<chat_id>/messages"): Doc(
+        "A chat's messages, newest first", C, r.MessagesResponse,
+        query=ChatMessagesQuerySchema(exclude=("chatId",))),
+    ("POST", "/accounts/<account_id>/chats/<chat_id>/read"): Doc(
+        "Mark a chat read (sends read receipts)", C, r.ChatReadResponse, errors=(409, 502)),
+    # -- webhooks --------------------------------------------------------------------------
+    ("POST", "/webhooks"): Doc(
+        "Register a webhook (201 created, 200 when the url is already registered)", W,
+        r.WebhookCreatedResponse, 201, CreateWebhookSchema,
+        extra={200: {"description": "Already registered",
+                     "content": {"application/json": {"schema": r.WebhookCreatedResponse}}}},
+        description="Admin key only, also for webhooks scoped to one account (accountId)."),
+    ("GET", "/webhooks"): Doc("List webhooks (with accountId: its own and the global ones)",
+                              W, r.WebhooksResponse, query=WebhooksQuerySchema),
+    ("DELETE", "/webhooks/<webhook_id>"): Doc("Delete a webhook and its deliveries", W,
+                                              r.WebhookDeletedResponse, errors=(404,)),
+    ("GET", "/webhooks/<webhook_id>/deliveries"): Doc(
+        "A webhook's deliveries, newest first (?status=failed for its failures)", W,
+        r.DeliveriesResponse, query=DeliveriesQuerySchema, errors=(404,)),
+    ("POST", "/webhooks/deliveries/<delivery_id>/redeliver"): Doc(
+        "Queue a delivery again", W, r.DeliveryResponse, errors=(404, 409)),
+    ("GET", "/ws"): Doc(
+        "WebSocket stream of every event (the webhook JSON), upgrade required", W,
+        {"application/json": {"schema": r.OkResponse}}, 101, query=StreamQuerySchema,
+        errors=(404, 503), description="Browsers pass `?apiKey=`. An account token works with "
+        "`?accountId=<its account>`. Without an Upgrade header the answer is 400."),
+    # -- sandbox ---------------------------------------------------------------------------
+    ("POST", "/sandbox/accounts/<account_id>/scan"): Doc(
+        "Play the phone: scan the pending QR", ok=r.ScanResponse, body=ScanSchema,
+        **_sandbox),
+    ("POST", "/sandbox/accounts/<account_id>/inbound"): Doc(
+        "Inject a message received from WhatsApp (JSON; multipart with a `media` file)",
+        ok=r.MessageIdResponse, body=InboundSchema, **_sandbox),
+    ("POST", "/sandbox/accounts/<account_id>/receipt"): Doc(
+        "Inject a delivery/read receipt", ok=r.OkResponse, body=ReceiptSchema, **_sandbox),
+    ("POST", "/sandbox/accounts/<account_id>/history"): Doc(
+        "Inject a history-sync batch", ok=r.HistoryResponse, body=HistorySchema, **_sandbox),
+    ("POST", "/sandbox/accounts/<account_id>/drop"): Doc(
+        "Lose the connection (then reconnect by the normal path)", **_sandbox),
+    ("POST", "/sandbox/accounts/<account_id>/unlink"): Doc(
+        "The phone removed the device (logged_out)", **_sandbox),
+    ("GET", "/sandbox/accounts/<account_id>/sent"): Doc(
+        "What the simulated network received from the account", S, r.SentResponse,
+        description="Sandbox driver only."),
+    # -- dashboard -------------------------------------------------------------------------
+    ("GET", "/dashboard"): Doc("The operator's dashboard (HTML)", UI, HTML,
+                               extra={303: REDIRECT}),
+    ("GET", "/dashboard/login"): Doc("The dashboard's login page", UI, HTML, public=True,
+                                     extra={303: REDIRECT}),
+    ("POST", "/dashboard/login"): Doc(
+        "Sign in with the API key: sets an HttpOnly session cookie", UI, None, 303,
+        LoginSchema, "form", public=True,
+        extra={401: {"description": "Wrong key (the login page again)", "content": HTML}}),
+    ("POST", "/dashboard/logout"): Doc("Sign out (clears the session cookie)", UI, None, 303),
+    ("GET", "/dashboard/static/<path:filename>"): Doc(
+        "The dashboard's CSS and JavaScript", UI,
+        {"text/css": {"schema": {"type": "string"}},
+         "text/javascript": {"schema": {"type": "string"}}}, public=True, errors=(404,)),
+}

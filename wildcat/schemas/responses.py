@@ -1,0 +1,226 @@
+"""Response shapes, for the OpenAPI document only (views build their bodies with jsonify).
+
+Every response schema allows keys it does not name (`unknown = INCLUDE`), so an additive
+field never breaks a client; the named keys and their types are the contract.
+"""
+from marshmallow import INCLUDE, Schema, fields, validate
+
+ACCOUNT_STATUSES = ["not_started", "connecting", "connected", "reconnecting", "disconnected",
+                    "logged_out"]
+
+
+class Open(Schema):
+    class Meta:
+        unknown = INCLUDE
+
+
+def _ok():
+    return fields.Boolean(required=True, validate=validate.Equal(True),
+                          metadata={"description": "Always true on success"})
+
+
+class ErrorResponse(Open):
+    """Every error: `{ok: false, error, code, details?}`."""
+    ok = fields.Boolean(required=True, validate=validate.Equal(False))
+    error = fields.String(required=True, metadata={"description": "A message for humans"})
+    code = fields.String(required=True, metadata={"description": "snake_case, for programs"})
+    details = fields.Raw(metadata={"description": "Field errors, health checks, …"})
+
+
+class OkResponse(Open):
+    ok = _ok()
+
+
+class MessageResponse(OkResponse):
+    message = fields.String(required=True)
+
+
+class PingResponse(OkResponse):
+    pong = fields.Boolean(required=True)
+    time = fields.String(required=True, metadata={"format": "date-time"})
+
+
+class AccountCounts(Open):
+    total = fields.Integer(required=True)
+
+
+class HealthResponse(OkResponse):
+    status = fields.String(required=True, validate=validate.Equal("ok"))
+    time = fields.String(required=True)
+    store = fields.String(required=True, validate=validate.Equal("ok"))
+    supervisor = fields.String(required=True, validate=validate.Equal("alive"))
+    dispatcher = fields.String(required=True, validate=validate.Equal("alive"))
+    accounts = fields.Nested(AccountCounts)
+
+
+class Account(Open):
+    _id = fields.String(required=True, data_key="_id")
+    name = fields.String(required=True, allow_none=True)
+    collectionName = fields.String()
+    status = fields.String(validate=validate.OneOf(ACCOUNT_STATUSES))
+    currentStatus = fields.String(required=True, validate=validate.OneOf(ACCOUNT_STATUSES))
+    hasQR = fields.Boolean(required=True)
+    createdAt = fields.String()
+    lastUpdate = fields.String()
+    reason = fields.String()
+    lastError = fields.String()
+    jid = fields.String(metadata={"description": "Own JID once connected"})
+    pushName = fields.String()
+
+
+class AccountResponse(OkResponse):
+    account = fields.Nested(Account, required=True)
+
+
+class AccountCreatedResponse(AccountResponse):
+    token = fields.String(required=True, metadata={
+        "description": "The account's own API token. Shown once: only its hash is stored."})
+
+
+class AccountListResponse(OkResponse):
+    accounts = fields.List(fields.Nested(Account), required=True)
+
+
+class AccountStatusResponse(OkResponse):
+    status = fields.String(required=True, validate=validate.OneOf(ACCOUNT_STATUSES))
+    accountId = fields.String(required=True)
+    lastUpdate = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True)
+    hasQR = fields.Boolean()
+
+
+class ConnectionResponse(MessageResponse):
+    status = fields.String(allow_none=True)
+
+
+class PairResponse(OkResponse):
+    code = fields.String(required=True, metadata={"description": "Type it on the phone"})
+
+
+class QrJsonResponse(OkResponse):
+    accountId = fields.String(required=True)
+    qr = fields.String(required=True, metadata={"description": "The QR payload"})
+
+
+class TokenResponse(OkResponse):
+    accountId = fields.String(required=True)
+    token = fields.String(required=True, metadata={"description": "Shown once"})
+
+
+# -- sandbox -----------------------------------------------------------------------------
+class ScanResponse(OkResponse):
+    jid = fields.String(required=True)
+
+
+class MessageIdResponse(OkResponse):
+    messageId = fields.String(required=True)
+
+
+class HistoryResponse(OkResponse):
+    chats = fields.Integer(required=True)
+    messages = fields.Integer(required=True)
+
+
+class SentItem(Open):
+    type = fields.String()
+    to = fields.String(allow_none=True)
+
+
+class SentResponse(OkResponse):
+    sent = fields.List(fields.Nested(SentItem), required=True)
+
+
+# -- messages and chats ------------------------------------------------------------------
+class Message(Open):
+    messageId = fields.String(required=True)
+    chatId = fields.String()
+    timestamp = fields.Integer(required=True, metadata={"description": "Epoch milliseconds"})
+    type = fields.String(required=True)
+    fromMe = fields.Boolean(required=True)
+    hasMedia = fields.Boolean(required=True)
+    text = fields.String()
+    caption = fields.String()
+    status = fields.String()
+    reactions = fields.Dict()
+    deleted = fields.Boolean()
+    edited = fields.Boolean()
+
+
+class MessageViewResponse(OkResponse):
+    message = fields.Nested(Message, required=True)
+
+
+class MessagesResponse(OkResponse):
+    messages = fields.List(fields.Nested(Message), required=True)
+
+
+class Chat(Open):
+    chatId = fields.String(required=True)
+    name = fields.String(allow_none=True)
+    unreadCount = fields.Integer(required=True)
+    lastMessageTime = fields.Integer(allow_none=True)
+    isGroup = fields.Boolean()
+    lastMessage = fields.Dict(allow_none=True)
+
+
+class ChatsResponse(OkResponse):
+    chats = fields.List(fields.Nested(Chat), required=True)
+
+
+class ChatReadResponse(OkResponse):
+    chatId = fields.String(required=True)
+    unreadCount = fields.Integer(required=True)
+    messageIds = fields.List(fields.String(), required=True)
+
+
+# -- webhooks ----------------------------------------------------------------------------
+class Webhook(Open):
+    id = fields.String(required=True)
+    url = fields.String(required=True)
+    accountId = fields.String(allow_none=True)
+    events = fields.List(fields.String())
+    hasSecret = fields.Boolean()
+    createdAt = fields.String(allow_none=True)
+
+
+class WebhookCreatedResponse(OkResponse):
+    url = fields.String(required=True)
+    created = fields.Boolean(required=True)
+    id = fields.String(required=True)
+    webhook = fields.Nested(Webhook)
+
+
+class WebhooksResponse(OkResponse):
+    webhooks = fields.List(fields.Nested(Webhook), required=True)
+
+
+class WebhookDeletedResponse(OkResponse):
+    id = fields.String(required=True)
+    deleted = fields.Boolean(required=True)
+
+
+class Delivery(Open):
+    id = fields.String(required=True)
+    webhookId = fields.String(required=True)
+    accountId = fields.String(allow_none=True)
+    event = fields.String(allow_none=True)
+    status = fields.String(allow_none=True)
+    attempts = fields.Integer()
+    lastStatusCode = fields.Integer(allow_none=True)
+    lastError = fields.String(allow_none=True)
+    nextAttemptAt = fields.Integer(allow_none=True)
+    lastAttemptAt = fields.Raw(allow_none=True)
+    deliveredAt = fields.Raw(allow_none=True)
+    redeliveries = fields.Integer()
+    createdAt = fields.Raw(allow_none=True)
+    payload = fields.Dict(allow_none=True)
+
+
+class DeliveriesResponse(OkResponse):
+    deliveries = fields.List(fields.Nested(Delivery), required=True)
+    limit = fields.Integer()
+    skip = fields.Integer()
+
+
+class DeliveryResponse(OkResponse):
+    delivery = fields.Nested(Delivery, required=True)
