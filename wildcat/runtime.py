@@ -20,11 +20,13 @@ class Runtime:
 
     def __init__(self, config, store, driver):
         from wildcat.services.inbound import InboundPipeline
+        from wildcat.services.rate_limit import SendRateLimiter
         from workers.supervisor import Supervisor
         from workers.webhook_dispatcher import WebhookDispatcher
 
         self.config, self.store, self.driver = config, store, driver
         self.bus = EventBus()
+        self.send_limiter = SendRateLimiter(config.send_rate_per_minute)
         self.inbound = InboundPipeline(store, self.bus)
         self.supervisor = Supervisor(config, store, driver, self.bus, inbound=self.inbound)
         self.dispatcher = WebhookDispatcher(config, store, self.bus)

@@ -23,6 +23,20 @@ def _now_ms():
     return int(time.time() * 1000)
 
 
+def _author(stored, own_jid):
+    """Who wrote a stored message: our JID for our own, else its `from`."""
+    return own_jid if stored.get("fromMe") else stored.get("from") or stored.get("chatId")
+
+
+def _target_key(target, own_jid):
+    """The key a reaction/revoke addresses (WhatsApp's rules: participant only in groups)."""
+    mine = bool(target.get("fromMe")) or (own_jid is not None and target.get("from") == own_jid)
+    key = {"chatId": target["chatId"], "id": target["messageId"], "fromMe": mine}
+    if not mine and (target.get("isGroup") or target["chatId"].endswith("@g.us")):
+        key["participant"] = _author(target, own_jid)
+    return key
+
+
 class SandboxDriver(base.Driver):
     """Holds the simulated network: sessions by account, logins, the media it has seen."""
     name = "sandbox"
@@ -77,13 +91,18 @@ class SandboxDriver(base.Driver):
     def _deliver(self, sender, request, result):
         """A message sent to another connected sandbox account arrives there as inbound."""
         peer = self._session_by_jid(request.to)
-        if peer is None or request.kind not in ("text", "reply", "image", "video", "audio",
-                                                "document"):
+        if peer is None:
             return
         msg = {"messageId": result.messageId, "chatId": sender.jid, "from": sender.jid,
                "fromMe": False, "timestamp": result.timestamp, "isGroup": False,
                "pushName": sender.push_name}
-        if request.kind in ("text", "reply"):
+        if request.kind == "reaction":
+            msg.update(type="reaction", reaction={"messageId": request.target["messageId"],
+                                                  "emoji": request.emoji or "",
+                                                  "from": sender.jid})
+        elif request.kind == "revoke":
+            msg.update(type="revoke", revokedMessageId=request.target["messageId"])
+        elif request.kind in ("text", "reply"):
             msg.update(type="text", text=request.text,
                        quotedMessageId=(request.quoted or {}).get("messageId"))
         else:
@@ -191,11 +210,15 @@ class SandboxSession(base.DriverSession):
         if request.caption is not None:
             record["caption"] = request.caption
         if request.kind == "reply":
-            record["quotedMessageId"] = request.quoted["messageId"]
+            record.update(quotedMessageId=request.quoted["messageId"],
+                          quotedText=request.quoted.get("text"),
+                          quotedFrom=_author(request.quoted, self.jid))
         if request.kind == "reaction":
-            record.update(reactionTo=request.target["messageId"], emoji=request.emoji)
+            record.update(reactionTo=request.target["messageId"], emoji=request.emoji,
+                          key=_target_key(request.target, self.jid))
         if request.kind == "revoke":
-            record["revokedMessageId"] = request.target["messageId"]
+            record.update(revokedMessageId=request.target["messageId"],
+                          key=_target_key(request.target, self.jid))
         if request.data is not None:
             record.update(mediaSize=len(request.data), mimetype=request.mimetype,
                           fileName=request.fileName, ptt=request.ptt)
