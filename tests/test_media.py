@@ -358,3 +358,17 @@ def test_spool_cleanup_on_parse_errors(client, account):
                            content_type="multipart/form-data; boundary=x")
     assert response.status_code == 400
     assert spool_files() == before
+
+
+def test_voice_note_conversion_timeout_cleans_up(mp3):
+    from wildcat.errors import ApiError
+    before = spool_files()
+    spool = media.SpoolFile(10 * 1024 * 1024)
+    spool.write(mp3)
+    spool.flush()
+    upload_ = media.Upload(spool, "memo.mp3", "audio/mpeg")
+    with pytest.raises(ApiError) as caught:
+        media.to_voice_note(upload_, timeout=0.001)
+    assert caught.value.status == 503 and caught.value.code == "conversion_timeout"
+    upload_.close()
+    assert spool_files() == before
