@@ -62,6 +62,12 @@ class FakeSession:
     def download_media(self, message):
         return b"media-of-" + message["messageId"].encode()
 
+    def mark_read(self, chat_id, message_ids, sender):
+        if chat_id == "refuse@s.whatsapp.net":
+            raise base.DriverError("fake mark_read failure")
+        self.emit(base.RECEIPT, {"chatId": chat_id, "messageIds": message_ids, "type": "read",
+                                 "timestamp": 1, "from": sender, "self": True})
+
 
 class QrTimeoutSession(FakeSession):
     """A QR login nobody scans: the codes run out and the host finishes itself."""

@@ -16,7 +16,7 @@ import types
 
 import pytest
 
-from tests.fake_sessions import OWN_JID, write_device_db
+from tests.fake_sessions import OWN_JID, PEER_JID, write_device_db
 from wildcat.drivers import base
 from wildcat.drivers.neonize import NeonizeDriver
 
@@ -110,6 +110,10 @@ def test_fake_session_qr_connect_message_send_logout(make_driver):
     result = session.send(base.SendRequest(kind="text", to="1@s.whatsapp.net", text="hi"))
     assert result == base.SendResult(messageId="OUT-1", timestamp=1700000000000, raw=b"hi")
     assert session.download_media({"messageId": "IN-1", "raw": b"x"}) == b"media-of-IN-1"
+    session.mark_read(PEER_JID, ["IN-1"], None)
+    assert log.wait_for(base.RECEIPT).data["messageIds"] == ["IN-1"]
+    with pytest.raises(base.DriverError):
+        session.mark_read("refuse@s.whatsapp.net", ["IN-1"], None)
 
     pid = session.pid
     session.logout()

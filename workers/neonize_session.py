@@ -268,7 +268,9 @@ class NeonizeClientSession:
                 bytes(req.data), caption=req.caption, title=req.fileName,
                 filename=req.fileName, mimetype=req.mimetype)
         if req.kind == "audio":
-            data = to_opus(bytes(req.data)) if req.ptt else bytes(req.data)
+            # The API converts voice notes already; convert only what is not Opus yet.
+            already_opus = (req.mimetype or "").replace(" ", "").startswith("audio/ogg;codecs=opus")
+            data = to_opus(bytes(req.data)) if req.ptt and not already_opus else bytes(req.data)
             message = client.build_audio_message(data, ptt=req.ptt)
             mimetype = OPUS_MIMETYPE if req.ptt else req.mimetype
             if mimetype:
@@ -293,6 +295,18 @@ class NeonizeClientSession:
         if data is None:
             raise base.DriverError("download returned no data")
         return data
+
+    def mark_read(self, chat_id, message_ids, sender):
+        """Send read receipts (`sender`: the author in groups, None in direct chats)."""
+        from neonize.utils.enum import ReceiptType
+
+        client = self._connected_client()
+        chat = codec.parse_jid(chat_id)
+        author = codec.parse_jid(sender) if sender else chat
+        try:
+            client.mark_read(*message_ids, chat=chat, sender=author, receipt=ReceiptType.READ)
+        except Exception as exc:   # noqa: BLE001 - network errors from the library
+            raise base.DriverError("mark read failed: %s" % exc) from exc
 
     def _connected_client(self):
         if self._client is None or not self._connected:

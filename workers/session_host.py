@@ -5,7 +5,7 @@ default `workers.neonize_session.NeonizeClientSession`, loaded from a "module:Cl
 tests can run a fake in a real child) and drives it from commands read off the pipe.
 
 Pipe protocol (pickled tuples):
-    parent -> child: (op, request_id, arg)  op: start|stop|logout|pair|send|download|ping
+    parent -> child: (op, request_id, arg)  op: start|stop|logout|pair|send|download|mark_read|ping
     child -> parent: ("reply", request_id, result, error)   error: None | (class name, message)
                      ("event", kind, data, final)           final: the child exits right after
 
@@ -131,6 +131,7 @@ class SessionHost:
             "pair": lambda arg: self.session.pair_phone(arg),
             "send": lambda arg: self.session.send(arg),
             "download": lambda arg: self.session.download_media(arg),
+            "mark_read": lambda arg: self.session.mark_read(*arg),
         }
         while True:
             op, request_id, arg = self._commands.get()

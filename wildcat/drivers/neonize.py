@@ -88,6 +88,9 @@ class NeonizeSession(base.DriverSession):
     def download_media(self, message):
         return self._live_host().request("download", message, SEND_TIMEOUT)
 
+    def mark_read(self, chat_id, message_ids, sender):
+        self._live_host().request("mark_read", (chat_id, list(message_ids), sender), PAIR_TIMEOUT)
+
     def is_alive(self):
         host = self._host
         if self._ended:
