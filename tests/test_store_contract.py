@@ -241,6 +241,23 @@ def test_upsert_chat_semantics(store):
     assert store.get_chat("a2", "c1") is None
 
 
+def test_upsert_chats_batch_applies_each_in_order(store):
+    store.upsert_chat("a1", "c1", name="Bob", last_message_time=100, unread_increment=1)
+    store.upsert_chats("a1", [
+        {"chat_id": "c1", "last_message_time": 150, "last_message": {"b": 1},
+         "unread_increment": 2},
+        {"chat_id": "c2@g.us", "name": "Team", "last_message_time": 120},
+        {"chat_id": "c1", "last_message_time": 90, "last_message": {"b": 0}, "unread_count": 0,
+         "unread_increment": 1},
+    ])
+    c1, c2 = store.get_chat("a1", "c1"), store.get_chat("a1", "c2@g.us")
+    assert (c1["name"], c1["lastMessageTime"], c1["lastMessage"]) == ("Bob", 150, {"b": 1})
+    assert c1["unreadCount"] == 1
+    assert c2["name"] == "Team" and c2["isGroup"] is True and c2["unreadCount"] == 0
+    store.upsert_chats("a1", [])
+    assert [c["chatId"] for c in store.list_chats("a1")] == ["c1", "c2@g.us"]
+
+
 def test_new_chat_has_every_listed_field(store):
     store.upsert_chat("a1", "g1@g.us")
     chat = store.get_chat("a1", "g1@g.us")

@@ -121,6 +121,21 @@ class AccountWorker:
         """The driver's callback: hand the event over (blocks when the queue is full)."""
         self._queue.put(("event", event))
 
+    def take_events(self, kind, limit):
+        """Worker thread only: pop up to `limit` driver events of `kind` waiting at the head
+        of the queue (stopping at anything else, so order is kept) to process as one batch."""
+        taken, q = [], self._queue
+        with q.mutex:
+            while q.queue and len(taken) < limit:
+                item_kind, payload = q.queue[0]
+                if item_kind != "event" or payload.kind != kind:
+                    break
+                q.queue.popleft()
+                taken.append(payload)
+            if taken:
+                q.not_full.notify(len(taken))   # wake drivers blocked on a full queue
+        return taken
+
     # -- the thread ----------------------------------------------------------------------
     def _run(self, autoconnect):
         log.info("account %s: worker started", self.account_id)

@@ -9,12 +9,13 @@ from wildcat.drivers.base import DriverError
 from wildcat.errors import AccountNotConnected, BadRequest, Conflict
 from wildcat.jid import is_group
 from wildcat.schemas import json_body, load
-from wildcat.schemas.sandbox import InboundSchema, ReceiptSchema, ScanSchema
+from wildcat.schemas.sandbox import HistorySchema, InboundSchema, ReceiptSchema, ScanSchema
 from wildcat.services.accounts import get_account
 
 bp = Blueprint("sandbox", __name__, url_prefix="/sandbox")
 
 scan_schema, inbound_schema, receipt_schema = ScanSchema(), InboundSchema(), ReceiptSchema()
+history_schema = HistorySchema()
 MEDIA_TYPES = ("image", "video", "audio", "voice", "document", "sticker")
 
 
@@ -109,6 +110,29 @@ def receipt(account_id):
                      "messageIds": [data["messageId"]], "type": data["type"],
                      "timestamp": int(time.time() * 1000), "from": None})
     return jsonify(ok=True)
+
+
+@bp.post("/accounts/<account_id>/history")
+def history(account_id):
+    data = load(history_schema, json_body())
+    session = _session(account_id)
+    batch = _history_batch(session, data)
+    session.history(batch)
+    return jsonify(ok=True, chats=len(batch["chats"]), messages=len(batch["messages"]))
+
+
+def _history_batch(session, data):
+    """The HISTORY event data of the route's fields (text messages, normalised)."""
+    now = int(time.time() * 1000)
+    messages = [{"messageId": m.get("messageId") or "3EB0" + secrets.token_hex(8).upper(),
+                 "chatId": m.get("chatId") or m["sender"],
+                 "from": session.jid if m["fromMe"] else m["sender"], "fromMe": m["fromMe"],
+                 "timestamp": m.get("timestamp") or now, "type": "text", "text": m["text"],
+                 "pushName": m.get("pushName"), "isGroup": is_group(m.get("chatId") or ""),
+                 "quotedMessageId": m.get("quotedMessageId"), "hasMedia": False}
+                for m in data["messages"]]
+    chats = [{**c, "isGroup": is_group(c["chatId"])} for c in data["chats"]]
+    return {"syncType": data["syncType"], "chats": chats, "messages": messages}
 
 
 @bp.post("/accounts/<account_id>/drop")

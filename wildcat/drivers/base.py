@@ -113,6 +113,10 @@ class DriverSession(abc.ABC):
     def download_media(self, message: dict) -> bytes:
         """Fetch the media of a stored message (uses its `raw`)."""
 
+    def mark_read(self, chat_id: str, message_ids: list[str], sender: str | None) -> None:
+        """Send read receipts for `message_ids` of `chat_id` (`sender`: the group participant
+        who wrote them, None in direct chats). Does nothing unless the driver implements it."""
+
     def is_alive(self) -> bool:
         """False when the session died and must be restarted."""
         return True

@@ -227,6 +227,16 @@ class SandboxSession(base.DriverSession):
         self.driver._deliver(self, request, result)
         return result
 
+    def mark_read(self, chat_id, message_ids, sender):
+        if not self.connected:
+            raise base.NotConnected("account is not connected")
+        self.sent.append({"type": "read", "to": chat_id, "messageIds": list(message_ids),
+                          "sender": sender})
+        peer = self.driver._session_by_jid(chat_id)
+        if peer is not None:   # the other sandbox account sees its messages read
+            peer.emit(base.RECEIPT, {"chatId": self.jid, "messageIds": list(message_ids),
+                                     "type": "read", "timestamp": _now_ms(), "from": self.jid})
+
     def download_media(self, message):
         if not self.connected:
             raise base.NotConnected("account is not connected")

@@ -30,3 +30,32 @@ class InboundSchema(Schema):
 class ReceiptSchema(Schema):
     messageId = MessageId(required=True)
     type = fields.String(required=True, validate=validate.OneOf(["delivered", "read", "played"]))
+
+
+class HistoryChatSchema(Schema):
+    chatId = Jid(required=True)
+    name = fields.String(validate=validate.Length(max=200))
+    unreadCount = fields.Integer(validate=validate.Range(min=0, max=10**6))
+    lastMessageTime = fields.Integer(validate=validate.Range(min=0, max=10**14))
+
+
+class HistoryMessageSchema(Schema):
+    """A text message of the phone's history (media is not simulated in history)."""
+    sender = Jid(required=True, data_key="from", error_messages={"required": "from is required"})
+    text = fields.String(required=True, validate=validate.Length(min=1, max=65536))
+    chatId = Jid()
+    messageId = MessageId()
+    pushName = fields.String(validate=validate.Length(max=100))
+    quotedMessageId = MessageId()
+    fromMe = fields.Boolean(load_default=False)
+    timestamp = fields.Integer(validate=validate.Range(min=0, max=10**14))
+
+
+class HistorySchema(Schema):
+    """A history-sync batch as the phone would send it after linking."""
+    syncType = fields.String(load_default="INITIAL_BOOTSTRAP",
+                             validate=validate.Length(min=1, max=40))
+    chats = fields.List(fields.Nested(HistoryChatSchema), load_default=list,
+                        validate=validate.Length(max=100_000))
+    messages = fields.List(fields.Nested(HistoryMessageSchema), load_default=list,
+                           validate=validate.Length(max=100_000))

@@ -1,6 +1,17 @@
-"""Chat bookkeeping shared by the inbound pipeline and sending."""
+"""Chats: activity bookkeeping shared by inbound and sending, listing, and marking read."""
+import logging
+
+from wildcat.drivers.base import DriverError, NotConnected
+from wildcat.errors import AccountNotConnected, ApiError, NotFound
+from wildcat.services.accounts import get_account, worker_for
+from wildcat.services.messages import public_message
+
+log = logging.getLogger(__name__)
 
 PREVIEW_CHARS = 100
+CHATS_PER_WRITE = 500     # chat upserts per store transaction
+READ_RECEIPTS_MAX = 100   # newest unread messages acknowledged by one mark-read
+CHAT_KEYS = ("chatId", "name", "unreadCount", "lastMessageTime", "isGroup", "lastMessage")
 
 
 def preview(msg: dict) -> dict:
@@ -12,8 +23,99 @@ def preview(msg: dict) -> dict:
             "timestamp": msg["timestamp"]}
 
 
+def chat_activity(msg, *, unread_increment=0, name=None) -> dict:
+    """The upsert_chat arguments (with `chat_id`) recording `msg` as activity in its chat."""
+    return {"chat_id": msg["chatId"], "name": name, "is_group": bool(msg.get("isGroup")),
+            "last_message_time": msg["timestamp"], "last_message": preview(msg),
+            "unread_increment": unread_increment}
+
+
 def touch_chat(store, account_id, msg, *, unread_increment=0, name=None):
     """Record `msg` as activity in its chat (creates the chat when new)."""
-    store.upsert_chat(account_id, msg["chatId"], name=name, is_group=bool(msg.get("isGroup")),
-                      last_message_time=msg["timestamp"], last_message=preview(msg),
-                      unread_increment=unread_increment)
+    store.upsert_chats(account_id, [chat_activity(msg, unread_increment=unread_increment,
+                                                  name=name)])
+
+
+def import_chats(store, account_id, chats, docs):
+    """History: one upsert per chat listed in the batch or holding one of its messages
+    (name, group flag and the phone's unread count from the list, preview from the newest
+    message); returns how many chats were touched."""
+    newest = {}
+    for doc in docs:
+        best = newest.get(doc["chatId"])
+        if best is None or doc["timestamp"] >= best["timestamp"]:
+            newest[doc["chatId"]] = doc
+    listed = {c["chatId"]: c for c in chats
+              if isinstance(c, dict) and isinstance(c.get("chatId"), str) and c["chatId"]}
+    updates = []
+    for chat_id in sorted(listed.keys() | newest.keys()):
+        chat, last = listed.get(chat_id, {}), newest.get(chat_id)
+        last_time = chat.get("lastMessageTime")
+        last_time = last_time if isinstance(last_time, int) and last_time > 0 else None
+        last_preview = None
+        if last is not None and (last_time is None or last["timestamp"] >= last_time):
+            last_time, last_preview = last["timestamp"], preview(last)
+        unread = chat.get("unreadCount")
+        updates.append({
+            "chat_id": chat_id, "name": chat.get("name") or None,
+            "is_group": chat["isGroup"] if isinstance(chat.get("isGroup"), bool) else None,
+            "last_message_time": last_time, "last_message": last_preview,
+            "unread_count": unread if isinstance(unread, int) and unread >= 0 else None})
+    for start in range(0, len(updates), CHATS_PER_WRITE):
+        store.upsert_chats(account_id, updates[start:start + CHATS_PER_WRITE])
+    return len(updates)
+
+
+def public_chat(chat: dict) -> dict:
+    """A stored chat as GET .../chats returns it (the reference's keys first)."""
+    view = {key: chat.get(key) for key in CHAT_KEYS}
+    view["unreadCount"] = int(view["unreadCount"] or 0)
+    view["isGroup"] = bool(view["isGroup"])
+    return view
+
+
+def list_chats(runtime, account_id, *, limit=50, skip=0):
+    """An account's chats, newest activity first."""
+    get_account(runtime, account_id)
+    return [public_chat(c) for c in runtime.store.list_chats(account_id, limit=limit, skip=skip)]
+
+
+def chat_messages(runtime, account_id, chat_id, *, limit=50, skip=0, before=None, after=None):
+    """One chat's messages, newest first, in the public message shape."""
+    get_account(runtime, account_id)
+    msgs = runtime.store.list_messages(account_id, chat_id, limit=limit, skip=skip,
+                                       before=before, after=after)
+    return [public_message(m) for m in msgs]
+
+
+def mark_chat_read(runtime, account_id, chat_id):
+    """Send read receipts for the chat's unread messages and reset its unreadCount."""
+    worker = worker_for(runtime, account_id)
+    if runtime.store.get_chat(account_id, chat_id) is None:
+        raise NotFound("Chat not found", code="chat_not_found")
+    try:
+        return worker.call(lambda w: _mark_read_on_worker(w, chat_id))
+    except NotConnected:
+        raise AccountNotConnected() from None
+    except DriverError as exc:
+        raise ApiError(str(exc), status=502, code="driver_error") from None
+
+
+def _mark_read_on_worker(worker, chat_id):
+    """Runs on the account thread, so it is ordered with inbound messages of the chat."""
+    if worker.session is None or worker.current_status != "connected":
+        raise NotConnected("account is not connected")
+    store, account_id = worker.store, worker.account_id
+    chat = store.get_chat(account_id, chat_id) or {}
+    count = min(max(int(chat.get("unreadCount") or 0), 1), READ_RECEIPTS_MAX)
+    recent = store.list_messages(account_id, chat_id, limit=READ_RECEIPTS_MAX)
+    unread = [m for m in recent if not m.get("fromMe")][:count]
+    by_sender = {}   # groups need one receipt per participant who wrote the messages
+    for msg in unread:
+        sender = msg.get("from") if chat.get("isGroup") else None
+        by_sender.setdefault(sender, []).append(msg["messageId"])
+    for sender, ids in by_sender.items():
+        worker.session.mark_read(chat_id, ids, sender)
+    store.upsert_chat(account_id, chat_id, unread_count=0)
+    log.info("account %s: chat marked read (%d receipts)", account_id, len(unread))
+    return [m["messageId"] for m in unread]

@@ -1,9 +1,240 @@
-"""Placeholder replaced by the inbound pipeline (issue 5)."""
+"""The inbound pipeline: everything WhatsApp sends is stored once and published once.
+
+Threading and back-pressure: the driver's callback (`AccountWorker.on_driver_event`) only
+puts the event on the account's bounded queue (10,000 items); when the queue is full that
+put blocks the driver's event thread, so a flood slows the network reader instead of
+growing memory without bound or dropping messages. The pipeline itself runs on the account
+worker thread in arrival order, which is what keeps per-chat order.
+
+It must stay fast, so it batches without reordering: a live message event also takes the
+MESSAGE events queued right behind it (`AccountWorker.take_events`, up to BURST_MAX) and
+stores them with one insert transaction and one chat-upsert transaction, then publishes
+one `message` event each, in order. A quiet account pays the same two writes per message
+(plus one chat read the first time this worker sees a chat). History is inserted in
+chunked batches. A media download waits at most `media_wait` seconds before the message
+goes on without its blob.
+"""
+import collections
+import logging
+import threading
+import weakref
+
+from wildcat.drivers import base
+from wildcat.events import make_event, now_ms
+from wildcat.services.chats import chat_activity, import_chats
+from wildcat.services.inbound_effects import (
+    EFFECT_EVENTS, EFFECT_TYPES, effect_change, target_id)
+from wildcat.services.inbound_media import MediaFetcher
+from wildcat.services.messages import message_event
+
+log = logging.getLogger(__name__)
+
+# Keys of a normalised message that are instructions or bytes, never stored on the record.
+TRANSIENT_KEYS = ("media", "reaction", "revokedMessageId", "edit")
+BURST_MAX = 1000           # queued live messages stored together (one insert transaction)
+INSERT_CHUNK = 1000        # history messages per store transaction (bounds lock hold time)
+SEEN_EFFECTS_MAX = 10_000   # effect ids remembered per account (their target may be missing)
+
+
+def stored_form(msg: dict) -> dict:
+    """The record kept for a normalised message: no transient keys, no None values."""
+    doc = {k: v for k, v in msg.items() if k not in TRANSIENT_KEYS and v is not None}
+    doc["fromMe"] = bool(msg.get("fromMe"))
+    doc["isGroup"] = bool(msg.get("isGroup"))
+    doc["hasMedia"] = bool(msg.get("hasMedia"))
+    doc["timestamp"] = int(msg["timestamp"])
+    doc.setdefault("type", "text")
+    if doc["fromMe"]:
+        doc.setdefault("status", "sent")   # sent from the phone; receipts move it forward
+    return doc
+
+
+def is_valid(msg) -> bool:
+    """A normalised message the store can key: string ids and an integer timestamp."""
+    return (isinstance(msg, dict) and isinstance(msg.get("messageId"), str)
+            and isinstance(msg.get("chatId"), str) and msg["messageId"] and msg["chatId"]
+            and isinstance(msg.get("timestamp"), int) and not isinstance(msg["timestamp"], bool))
+
+
+class _AccountState:
+    """What the pipeline remembers about one worker: named chats and recent effect ids."""
+
+    def __init__(self):
+        self.named_chats = set()
+        self.seen_effects = collections.OrderedDict()
+
+    def first_sight(self, effect_id) -> bool:
+        if effect_id in self.seen_effects:
+            return False
+        self.seen_effects[effect_id] = None
+        if len(self.seen_effects) > SEEN_EFFECTS_MAX:
+            self.seen_effects.popitem(last=False)
+        return True
 
 
 class InboundPipeline:
-    def __init__(self, store, bus):
+    """Called as `pipeline(worker, event)` on the account's worker thread for MESSAGE,
+    RECEIPT and HISTORY driver events; it owns no thread (media downloads that outlive
+    their wait finish on a MediaFetcher helper thread)."""
+
+    def __init__(self, store, bus, *, media_wait=30.0, max_late_downloads=4):
         self.store, self.bus = store, bus
+        self.media = MediaFetcher(store, wait=media_wait, max_late=max_late_downloads)
+        self._states = weakref.WeakKeyDictionary()
+        self._states_lock = threading.Lock()
 
     def __call__(self, worker, event):
-        pass
+        if event.kind == base.MESSAGE:
+            take = getattr(worker, "take_events", None)
+            burst = take(base.MESSAGE, BURST_MAX - 1) if take is not None else ()
+            self.on_messages(worker, [event.data] + [e.data for e in burst])
+        elif event.kind == base.RECEIPT:
+            self.on_receipt(worker, event.data)
+        elif event.kind == base.HISTORY:
+            self.on_history(worker, event.data)
+        else:
+            log.debug("account %s: ignoring driver event %s", worker.account_id, event.kind)
+
+    def state(self, worker) -> _AccountState:
+        with self._states_lock:
+            state = self._states.get(worker)
+            if state is None:
+                state = self._states[worker] = _AccountState()
+            return state
+
+    # -- messages ------------------------------------------------------------------------
+    def on_messages(self, worker, msgs):
+        """Store live messages (one event, or a burst drained from the queue) in arrival
+        order; a reaction/revoke/edit first stores what came before it (maybe its target)."""
+        pending = []
+        for msg in msgs:
+            if not is_valid(msg):
+                log.warning("account %s: dropped a malformed inbound message", worker.account_id)
+            elif msg.get("type") in EFFECT_TYPES:
+                self._store_batch(worker, pending)
+                pending = []
+                self.apply_effect(worker, msg, publish=True)
+            else:
+                pending.append(msg)
+        self._store_batch(worker, pending)
+
+    def _store_batch(self, worker, msgs):
+        """One batch insert (duplicates skipped), media, one upsert per chat, then one
+        `message` event per newly stored message, in order."""
+        if not msgs:
+            return
+        account_id, docs = worker.account_id, [stored_form(m) for m in msgs]
+        inserted = set(self.store.insert_messages(account_id, docs))
+        fresh = []   # redelivered messages (reconnect, history overlap) were published already
+        for msg, doc in zip(msgs, docs):
+            if doc["messageId"] in inserted:
+                inserted.discard(doc["messageId"])   # twice in one burst still counts once
+                fresh.append((msg, doc))
+        for msg, doc in fresh:
+            if doc["hasMedia"]:
+                media_id = self.media.attach(worker, doc, msg.get("media"))
+                if media_id:
+                    doc["mediaId"] = media_id
+        self._touch_chats(worker, [doc for _msg, doc in fresh])
+        for _msg, doc in fresh:
+            event = message_event("message", account_id, doc)
+            for key in ("location", "contacts"):
+                if key in doc:
+                    event[key] = doc[key]
+            self.bus.publish(event)
+
+    def _touch_chats(self, worker, docs):
+        """One chat upsert per chat of the batch: newest preview, unread += inbound count."""
+        chats = {}
+        for doc in docs:
+            entry = chats.setdefault(doc["chatId"], {"newest": doc, "unread": 0, "name": None})
+            if doc["timestamp"] >= entry["newest"]["timestamp"]:
+                entry["newest"] = doc
+            if not doc["fromMe"]:
+                entry["unread"] += 1
+                entry["name"] = entry["name"] or self._chat_name(worker, doc)
+        self.store.upsert_chats(worker.account_id, [
+            chat_activity(e["newest"], unread_increment=e["unread"], name=e["name"])
+            for e in chats.values()])
+
+    def _chat_name(self, worker, doc):
+        """The sender's pushName for a direct chat that has no name yet (one read per chat)."""
+        if doc["isGroup"] or not doc.get("pushName"):
+            return None
+        named = self.state(worker).named_chats
+        if doc["chatId"] in named:
+            return None
+        named.add(doc["chatId"])
+        chat = self.store.get_chat(worker.account_id, doc["chatId"])
+        return None if chat and chat.get("name") else doc["pushName"]
+
+    # -- history -------------------------------------------------------------------------
+    def on_history(self, worker, data):
+        """Import a history batch idempotently: messages in chunked batch inserts, one upsert
+        per chat, effects applied silently, then ONE `history.sync` event (no `message`
+        events). Historical media is not downloaded here (a bootstrap can hold thousands of
+        files); GET .../media fetches it on demand."""
+        account_id, docs, effects, skipped = worker.account_id, [], [], 0
+        for msg in data.get("messages") or ():
+            if not is_valid(msg):
+                skipped += 1
+            elif msg.get("type") in EFFECT_TYPES:
+                effects.append(msg)
+            else:
+                docs.append(stored_form(msg))
+        inserted = 0
+        for start in range(0, len(docs), INSERT_CHUNK):
+            inserted += len(self.store.insert_messages(account_id,
+                                                       docs[start:start + INSERT_CHUNK]))
+        chats = import_chats(self.store, account_id, data.get("chats") or (), docs)
+        for msg in sorted(effects, key=lambda m: m["timestamp"]):
+            self.apply_effect(worker, msg, publish=False)
+        log.info("account %s: history %s imported: %d chats, %d/%d new messages", account_id,
+                 data.get("syncType"), chats, inserted, len(docs))
+        self.bus.publish(make_event(
+            "history.sync", account_id, syncType=data.get("syncType"), chats=chats,
+            messages=len(docs), inserted=inserted, duplicates=len(docs) - inserted,
+            effects=len(effects), skipped=skipped))
+
+    # -- reactions, revokes, edits -------------------------------------------------------
+    def apply_effect(self, worker, msg, *, publish):
+        """Apply a reaction/revoke/edit to its target; publish only when something changed
+        (a target not stored yet: once per effect id this worker remembers)."""
+        account_id, target_ref = worker.account_id, target_id(msg)
+        if target_ref is None:
+            log.warning("account %s: %s without a target id", account_id, msg["type"])
+            return
+        target = self.store.get_message(account_id, target_ref)
+        fields, extra = effect_change(msg, target)
+        if target is not None:
+            if not fields:
+                return   # already applied: a redelivery
+            self.store.update_message(account_id, target_ref, fields)
+        elif not self.state(worker).first_sight(msg["messageId"]):
+            return
+        if publish:
+            fields = {"messageId": target_ref, "chatId": msg["chatId"], "from": msg.get("from"),
+                      "fromMe": bool(msg.get("fromMe")), "timestamp": msg["timestamp"],
+                      "isGroup": bool(msg.get("isGroup")), "targetFound": target is not None,
+                      "eventMessageId": msg["messageId"], **extra}
+            self.bus.publish(make_event(EFFECT_EVENTS[msg["type"]], account_id, **fields))
+
+    # -- receipts ------------------------------------------------------------------------
+    def on_receipt(self, worker, data):
+        """Peer acks move status forward (one `message.ack` per change); our own read on
+        another device resets the chat's unread count instead."""
+        status, account_id = data.get("type"), worker.account_id
+        ids = [i for i in data.get("messageIds") or () if isinstance(i, str) and i]
+        if status not in ("delivered", "read", "played") or not ids:
+            return
+        if data.get("self"):
+            chat_id = data.get("chatId")
+            if status != "delivered" and chat_id and self.store.get_chat(account_id, chat_id):
+                self.store.upsert_chat(account_id, chat_id, unread_count=0)
+            return
+        for message_id in ids:
+            if self.store.advance_message_status(account_id, message_id, status):
+                self.bus.publish(make_event(
+                    "message.ack", account_id, messageId=message_id,
+                    chatId=data.get("chatId"), status=status, **{"from": data.get("from")},
+                    timestamp=data.get("timestamp") or now_ms()))

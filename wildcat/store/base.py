@@ -130,6 +130,13 @@ class Store(abc.ABC):
         A new chat has every field list_chats names (name/lastMessage None, unreadCount 0,
         isGroup from `is_group` or else whether chat_id ends in @g.us)."""
 
+    def upsert_chats(self, account_id: str, updates: list[dict]) -> None:
+        """upsert_chat for each dict of keyword arguments (plus `chat_id`), in order; in one
+        transaction where the backend has them (the inbound pipeline's bursts)."""
+        for update in updates:
+            fields = dict(update)
+            self.upsert_chat(account_id, fields.pop("chat_id"), **fields)
+
     @abc.abstractmethod
     def get_chat(self, account_id: str, chat_id: str) -> dict | None: ...
 

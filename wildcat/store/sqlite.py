@@ -135,25 +135,34 @@ class SQLiteStore(SQLiteConnections, Store):
         return self._one("SELECT count(*) FROM messages WHERE account_id = ?", (account_id,))[0]
 
     # -- chats -------------------------------------------------------------------------
-    def upsert_chat(self, account_id, chat_id, *, name=None, is_group=None,
-                    last_message_time=None, last_message=None, unread_increment=0,
-                    unread_count=None):
+    def upsert_chat(self, account_id, chat_id, **fields):
         with self._write() as db:
-            row = db.execute("SELECT doc FROM chats WHERE account_id = ? AND chat_id = ?",
-                             (account_id, chat_id)).fetchone()
-            doc = row_doc(row) if row else new_chat(account_id, chat_id)
-            if name is not None:
-                doc["name"] = name
-            if is_group is not None:
-                doc["isGroup"] = bool(is_group)
-            stored = doc.get("lastMessageTime")
-            if last_message_time is not None and (stored is None or last_message_time > stored):
-                doc["lastMessageTime"] = int(last_message_time)
-                doc["lastMessage"] = last_message
-            if unread_count is not None:
-                doc["unreadCount"] = int(unread_count)
-            doc["unreadCount"] = doc.get("unreadCount", 0) + int(unread_increment)
-            self._insert(db, "chats", chat_cols(doc), "INSERT OR REPLACE")
+            self._upsert_chat(db, account_id, chat_id, **fields)
+
+    @translate
+    def upsert_chats(self, account_id, updates):
+        with self._write() as db:   # one transaction for the whole batch
+            for update in updates:
+                self._upsert_chat(db, account_id, **update)
+
+    def _upsert_chat(self, db, account_id, chat_id, *, name=None, is_group=None,
+                     last_message_time=None, last_message=None, unread_increment=0,
+                     unread_count=None):
+        row = db.execute("SELECT doc FROM chats WHERE account_id = ? AND chat_id = ?",
+                         (account_id, chat_id)).fetchone()
+        doc = row_doc(row) if row else new_chat(account_id, chat_id)
+        if name is not None:
+            doc["name"] = name
+        if is_group is not None:
+            doc["isGroup"] = bool(is_group)
+        stored = doc.get("lastMessageTime")
+        if last_message_time is not None and (stored is None or last_message_time > stored):
+            doc["lastMessageTime"] = int(last_message_time)
+            doc["lastMessage"] = last_message
+        if unread_count is not None:
+            doc["unreadCount"] = int(unread_count)
+        doc["unreadCount"] = doc.get("unreadCount", 0) + int(unread_increment)
+        self._insert(db, "chats", chat_cols(doc), "INSERT OR REPLACE")
 
     def get_chat(self, account_id, chat_id):
         row = self._one("SELECT doc FROM chats WHERE account_id = ? AND chat_id = ?",
