@@ -32,6 +32,9 @@ class ContextFilter(logging.Filter):
         account = account_id_var.get()
         if account is None and record.threadName.startswith(_ACCOUNT_THREAD):
             account = record.threadName[len(_ACCOUNT_THREAD):]
+        if account is None and isinstance(record.msg, str) and record.args and \
+                record.msg.startswith("account %s") and isinstance(record.args, tuple):
+            account = str(record.args[0])  # the house style: "account %s: ..."
         record.account_id = account
         return True
 

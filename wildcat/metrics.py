@@ -1,11 +1,13 @@
 """Prometheus metrics: process-wide counters fed by hooks, gauges read at scrape time.
 
 Hooks for other modules (cheap, thread-safe, never raise):
-- `observe_send_latency(seconds)`: the messaging service, once per send through the API.
+- `observe_send_latency(seconds)` (or `with send_timer(): ...`): the messaging service,
+  once per send through the API.
 - `count_session_host_restart(account_id)`: the neonize driver, each time it restarts a
   session host child process.
 Messages in/out are counted from the event bus (`message` = in, `message.sent` = out).
 """
+import contextlib
 import logging
 import time
 
@@ -51,6 +53,14 @@ def observe_send_latency(seconds: float) -> None:
         SEND_LATENCY.observe(max(0.0, float(seconds)))
     except Exception:
         log.debug("send latency not recorded", exc_info=True)
+
+
+@contextlib.contextmanager
+def send_timer():
+    """`with send_timer(): session.send(...)` observes the latency of a send that succeeded."""
+    started = time.monotonic()
+    yield
+    observe_send_latency(time.monotonic() - started)
 
 
 def count_session_host_restart(account_id: str) -> None:

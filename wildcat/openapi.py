@@ -7,6 +7,7 @@ import re
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, current_app, jsonify, render_template, send_from_directory
+from marshmallow import fields
 
 from wildcat.errors import NotFound
 from wildcat.schemas.common import Jid, MessageId
@@ -38,12 +39,16 @@ REQUEST_ID = {"X-Request-Id": {"description": "The request id (the caller's if s
 
 
 def _custom_fields(self, field, **kwargs):
-    """Patterns for the string fields that validate in code rather than with a Regexp."""
+    """Patterns for the string fields that validate in code rather than with a Regexp (a
+    request's webhook url, checked by a function, is documented as an http(s) URL)."""
     if isinstance(field, Jid):
         return {"pattern": JID_PATTERN, "description": field.metadata.get(
             "description", "A WhatsApp JID or an international phone number")}
     if isinstance(field, MessageId):
         return {"pattern": MESSAGE_ID_PATTERN}
+    if field.name == "url" and isinstance(field, fields.String) and field.validators:
+        return {"format": "uri", "pattern": r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/\S*)?$",
+                "maxLength": 2048}
     return {}
 
 

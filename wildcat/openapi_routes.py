@@ -67,7 +67,9 @@ class Doc:
         if self.body is not None or self.files:
             op["requestBody"] = self._body(plugin)
         errors = set(self.errors)
-        errors |= {400} if (self.body or self.query or self.files) else set()
+        validated = self.body or self.query or self.files or "<chat_id>" in rule.rule or \
+            "<message_id>" in rule.rule
+        errors |= {400} if validated else set()
         errors |= set() if self.public else {401}
         errors |= {404} if scoped else set()
         op["responses"] = {str(self.status): self._success()}
@@ -195,7 +197,7 @@ ROUTES = {
     # -- webhooks --------------------------------------------------------------------------
     ("POST", "/webhooks"): Doc(
         "Register a webhook (201 created, 200 when the url is already registered)", W,
-        r.WebhookCreatedResponse, 201, CreateWebhookSchema,
+        r.WebhookCreatedResponse, 201, CreateWebhookSchema, errors=(404,),
         extra={200: {"description": "Already registered",
                      "content": {"application/json": {"schema": r.WebhookCreatedResponse}}}},
         description="Admin key only, also for webhooks scoped to one account (accountId)."),

@@ -12,6 +12,7 @@ import tempfile
 import threading
 
 from wildcat.drivers import base
+from wildcat.metrics import count_session_host_restart
 from workers.session_host import SessionHostProcess
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ class NeonizeSession(base.DriverSession):
             if host is None or not host.running:
                 if host is not None:
                     host.stop()   # reap whatever is left of the previous child
+                    count_session_host_restart(self.account_id)
                 host = self._host = self._driver._spawn_host(self)
             try:
                 host.command("start")

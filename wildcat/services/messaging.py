@@ -13,6 +13,7 @@ from wildcat.errors import AccountNotConnected, ApiError, Forbidden, NotFound, R
     SendFailed
 from wildcat.events import make_event
 from wildcat.jid import is_group
+from wildcat.metrics import send_timer
 from wildcat.services.accounts import get_account, worker_for
 from wildcat.services.chats import touch_chat
 from wildcat.services.messages import media_url, message_event, public_message
@@ -67,7 +68,8 @@ def _send_and_store(runtime, worker, request, fields, timeout=SEND_TIMEOUT):
     def on_account_thread(w):
         if w.session is None or w.current_status != "connected":
             raise NotConnected("account is not connected")
-        result = w.session.send(request)
+        with send_timer():   # wildcat_send_latency_seconds
+            result = w.session.send(request)
         msg = {"messageId": result.messageId, "chatId": request.to, "from": w.jid,
                "fromMe": True, "timestamp": result.timestamp, "status": "sent",
                "isGroup": is_group(request.to), "hasMedia": False, **fields}
