@@ -14,7 +14,7 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from tests.fuzzing import isolated_command  # noqa: E402
+from tests.fuzzing import CHECKS, isolated_command  # noqa: E402
 
 
 def main():
@@ -23,11 +23,16 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--max-time", type=int, default=None)
     parser.add_argument("--phases", default="examples,coverage,fuzzing,stateful")
+    parser.add_argument("--checks", default=None, help="default: tests/fuzzing.py CHECKS; "
+                        "'all' adds negative/positive data, ignored auth, …")
     args = parser.parse_args()
     inner = ["--examples", str(args.examples), "--seed", str(args.seed),
              "--phases", args.phases]
+    if args.checks:
+        inner += ["--checks", args.checks]
     if args.max_time:
         inner += ["--max-time", str(args.max_time)]
+    args.checks = args.checks or CHECKS
     command = isolated_command(inner)
     if command is None:
         sys.exit("needs `unshare -n` and `ip`: fuzzed webhook URLs must not reach real hosts")
@@ -35,7 +40,8 @@ def main():
     lines = proc.stdout.strip().splitlines()
     print("\n".join(lines[:-1]))
     result = json.loads(lines[-1]) if lines else {"error": proc.stderr[-2000:]}
-    result.update(examples_per_operation=args.examples, seed=args.seed, phases=args.phases)
+    result.update(examples_per_operation=args.examples, seed=args.seed,
+                  phases_requested=args.phases, checks=args.checks)
     print(f"operations tested: {result.get('operations_tested')}, test cases: "
           f"{result.get('test_cases')}, failures: {len(result.get('failures', []))}, "
           f"errors: {len(result.get('errors', []))}, {result.get('seconds')} s")

@@ -4,6 +4,7 @@ import json
 import logging
 
 import mongomock
+import mongomock.gridfs
 import pymongo
 import pytest
 import requests

@@ -119,7 +119,7 @@ def authenticate(config, store):
             account_id = request.args.get("accountId")
         if _account_token_ok(store, account_id, credential):
             return f"account:{account_id}"
-    raise Unauthorized()
+    raise Unauthorized(headers={"WWW-Authenticate": 'Bearer realm="wildcat"'})
 
 
 def register_auth(app):

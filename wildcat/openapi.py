@@ -18,7 +18,9 @@ bp = Blueprint("openapi", __name__)
 VERSION = "0.1.0"
 JID_PATTERN = (r"^(\+?[1-9][0-9]{6,14}|[0-9]{5,20}(:[0-9]{1,3})?@s\.whatsapp\.net"
                r"|[0-9]{5,20}(-[0-9]{5,20})?@g\.us|[0-9]{5,25}(:[0-9]{1,3})?@lid)$")
-MESSAGE_ID_PATTERN = r"^[^\s/\\?#]{1,128}$"
+# Printable ASCII without space, '#', '/', '?' or '\' (what real message ids are made of).
+MESSAGE_ID_PATTERN = r'^[!"$-.0->@-\[\]-~]{1,128}$'
+CHAT_ID_PATTERN = (r'^(\+?[1-9][0-9]{6,14}|[!"$-.0->A-\[\]-~]{1,100}@[!"$-.0->@-\[\]-~]{1,60})$')
 ERRORS = {
     400: "Invalid request: a body or query field is missing or wrong (`validation_error`, "
          "`invalid_json`, `invalid_content_type`, `bad_request`, `account_exists`)",
@@ -46,6 +48,9 @@ def _custom_fields(self, field, **kwargs):
             "description", "A WhatsApp JID or an international phone number")}
     if isinstance(field, MessageId):
         return {"pattern": MESSAGE_ID_PATTERN}
+    if field.name == "events" and isinstance(field, fields.List) and field.validators:
+        from wildcat.services.webhooks import EVENT_NAMES
+        return {"items": {"type": "string", "enum": [*EVENT_NAMES, "*"]}, "uniqueItems": True}
     if field.name == "url" and isinstance(field, fields.String) and field.validators:
         return {"format": "uri", "pattern": r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/\S*)?$",
                 "maxLength": 2048}

@@ -5,6 +5,8 @@ has no entry here, so a new route cannot ship undocumented.
 """
 import dataclasses
 
+from wildcat.openapi import CHAT_ID_PATTERN, MESSAGE_ID_PATTERN
+
 from wildcat.schemas import responses as r
 from wildcat.schemas.accounts import ACCOUNT_ID, CreateAccountSchema, PairSchema, QrQuerySchema
 from wildcat.schemas.chats import ChatMessagesQuerySchema, ChatsQuerySchema
@@ -23,9 +25,9 @@ PATH_PARAMS = {
     "account_id": {"description": "The account id", "schema": {
         "type": "string", "pattern": ACCOUNT_ID}},
     "chat_id": {"description": "A chat JID (or a phone number)", "schema": {
-        "type": "string", "minLength": 1, "maxLength": 128}},
+        "type": "string", "pattern": CHAT_ID_PATTERN, "maxLength": 128}},
     "message_id": {"description": "A message id (or a media id, for …/media)", "schema": {
-        "type": "string", "minLength": 1, "maxLength": 128}},
+        "type": "string", "pattern": MESSAGE_ID_PATTERN}},
     "kind": {"description": "The media type", "schema": {
         "type": "string", "enum": ["image", "video", "audio", "document"]}},
     "webhook_id": {"description": "The webhook id", "schema": {"type": "string"}},
@@ -45,6 +47,8 @@ class Doc:
     body: type | None = None
     body_type: str = "json"
     files: tuple = ()                    # multipart file fields (required)
+    optional_files: tuple = ()           # multipart file fields (one of them, by the path)
+    form_extra: dict = dataclasses.field(default_factory=dict)  # more form properties
     query: type | None = None
     errors: tuple = ()
     public: bool = False
@@ -92,10 +96,12 @@ class Doc:
         schema = plugin.converter.schema2jsonschema(self.body) if self.body else {
             "type": "object", "properties": {}}
         schema.setdefault("properties", {})
-        for name in self.files:
+        for name in self.files + self.optional_files:
             schema["properties"][name] = dict(BINARY)
+        for name in self.files:
             schema.setdefault("required", []).append(name)
-        if self.files:  # a file may also be sent: other fields are text, extra ones refused
+        schema["properties"].update(self.form_extra)
+        if self.files or self.optional_files:  # a file may also be sent: other fields are text, extra ones refused
             schema.pop("additionalProperties", None)
         media = "multipart/form-data" if self.body_type == "multipart" else \
             "application/x-www-form-urlencoded"
@@ -164,13 +170,15 @@ ROUTES = {
         "Send a text message", M, r.MessageIdResponse, body=SendTextSchema,
         errors=(409, 429, 502)),
     ("POST", "/accounts/<account_id>/message/send/<kind>"): Doc(
-        "Send an image, video, audio or document (multipart; the file field is named like "
-        "the kind: image, video, audio or document)", M, r.MessageIdResponse,
-        body=SendDocumentSchema, body_type="multipart", files=("document",),
+        "Send an image, video, audio or document (multipart)", M, r.MessageIdResponse,
+        body=SendDocumentSchema, body_type="multipart",
+        optional_files=("image", "video", "audio", "document"),
+        form_extra={"ptt": {"type": "boolean", "description": "audio: send as a voice note"}},
         errors=(409, 413, 415, 429, 502),
-        description="Form fields: `to`, `caption` (not audio), `fileName` (document), "
-                    "`ptt` (audio: send as a voice note). " +
-                    f"Audio fields: {', '.join(SendAudioSchema().fields)}."),
+        description="The file goes in the field named like the kind (`image`, `video`, "
+                    "`audio` or `document`; exactly one). Fields: `to`; `caption` (image, "
+                    "video, document); `fileName` (document); " +
+                    f"audio takes only {', '.join(SendAudioSchema().fields)}."),
     ("POST", "/accounts/<account_id>/message/reply"): Doc(
         "Reply to (quote) a message", M, r.MessageIdResponse, body=ReplySchema,
         errors=(409, 429, 502)),
