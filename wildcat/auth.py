@@ -3,7 +3,8 @@
 With an admin key configured, every request needs a credential except the public endpoints
 (`/ping`, the dashboard's login page and its static files). A credential is the admin key or
 an account token, sent as `X-API-Key: <key>` or `Authorization: Bearer <key>`; browsers may
-pass `?apiKey=` on `/ws`, and the dashboard keeps a session cookie derived from the key.
+pass `?apiKey=` on `/ws` and `/dashboard` (which trades it for a session cookie derived
+from the key and redirects to drop it from the address bar).
 
 An account token (returned once when the account is created, rotated with
 `POST /accounts/<id>/token`) authorises only that account's own routes:
@@ -32,6 +33,8 @@ PUBLIC_ENDPOINTS = {"system.ping", "dashboard.login", "dashboard.login_submit",
 PAGE_ENDPOINTS = {"dashboard.index", "openapi.docs", "openapi.docs_asset", "openapi.spec"}
 # Account routes an account token may NOT use (account management stays with the admin).
 ADMIN_ONLY_ENDPOINTS = {"tokens.rotate_token", "accounts.delete_account"}
+# Browsers cannot set headers on a WebSocket or a link: these two read ?apiKey= too.
+QUERY_KEY_PATHS = {"/ws", "/dashboard"}
 # Pages that send a browser without a session to the login page instead of a 401.
 HTML_PAGES = {"dashboard.index", "openapi.docs"}
 _JSON_OR_HTML = ["application/json", "text/html"]
@@ -67,14 +70,14 @@ def session_value(api_key: str) -> str:
 
 
 def presented_credential():
-    """The key or token the request carries (header, Bearer, or ?apiKey= on /ws)."""
+    """The key or token the request carries (header, Bearer, or ?apiKey= on /ws, /dashboard)."""
     value = request.headers.get("X-API-Key")
     if value:
         return value.strip()
     scheme, _, value = (request.headers.get("Authorization") or "").partition(" ")
     if scheme.lower() == "bearer" and value.strip():
         return value.strip()
-    if request.path == "/ws" and request.args.get("apiKey"):
+    if request.path in QUERY_KEY_PATHS and request.args.get("apiKey"):
         return request.args["apiKey"]
     return None
 

@@ -242,8 +242,10 @@ ROUTES = {
         "What the simulated network received from the account", S, r.SentResponse,
         description="Sandbox driver only."),
     # -- dashboard -------------------------------------------------------------------------
-    ("GET", "/dashboard"): Doc("The operator's dashboard (HTML)", UI, HTML,
-                               extra={303: REDIRECT}),
+    ("GET", "/dashboard"): Doc(
+        "The operator's dashboard (HTML)", UI, HTML, extra={303: REDIRECT},
+        description="A browser without a session is sent to the login page (303). "
+                    "`?apiKey=<key>` signs the browser in and redirects to drop the key."),
     ("GET", "/dashboard/login"): Doc("The dashboard's login page", UI, HTML, public=True,
                                      extra={303: REDIRECT}),
     ("POST", "/dashboard/login"): Doc(

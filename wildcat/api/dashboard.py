@@ -38,6 +38,8 @@ def _safe_next(target):
 @bp.get("/dashboard")
 def index():
     rt = runtime()
+    if rt.config.api_key and request.args.get("apiKey"):   # a bookmarked ?apiKey= link
+        return _signed_in(rt.config.api_key, "/dashboard")
     return _page(render_template("dashboard.html",
                                  accounts=accounts_service.list_accounts(rt),
                                  protected=bool(rt.config.api_key),
@@ -62,6 +64,11 @@ def login_submit():
     if not hmac.compare_digest(data["apiKey"].encode(), api_key.encode()):
         return _page(render_template("dashboard_login.html", error="That key is not valid.",
                                      next=target), 401)
+    return _signed_in(api_key, target)
+
+
+def _signed_in(api_key, target):
+    """Redirect to `target` with the session cookie set (the key itself is never stored)."""
     response = redirect(target, 303)
     response.set_cookie(SESSION_COOKIE, session_value(api_key), max_age=SESSION_MAX_AGE,
                         httponly=True, samesite="Strict", secure=request.is_secure, path="/")
