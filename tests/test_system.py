@@ -241,3 +241,11 @@ def test_session_host_restarts_are_counted(tmp_path):
     after = value(samples(metrics.render_process().decode()),
                   "wildcat_session_host_restarts_total", account="restarted")
     assert after - before == 1
+
+
+def test_log_format_is_read_and_refused_when_wrong():
+    from wildcat.config import ConfigError, load_config
+    assert load_config({"LOG_FORMAT": "JSON"}).log_format == "json"
+    assert load_config({}).log_format == "text"
+    with pytest.raises(ConfigError, match="LOG_FORMAT"):
+        load_config({"LOG_FORMAT": "xml"})
