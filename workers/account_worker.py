@@ -9,7 +9,8 @@ import time
 import qrcode
 
 from wildcat.drivers import base
-from wildcat.events import make_event, now_ms
+from wildcat.events import make_event
+from workers.account_custody import AccountLease, SessionSnapshots
 from workers.backoff import backoff_delay
 
 log = logging.getLogger(__name__)
@@ -17,7 +18,6 @@ log = logging.getLogger(__name__)
 NOT_STARTED, CONNECTING, CONNECTED = "not_started", "connecting", "connected"
 RECONNECTING, DISCONNECTED, LOGGED_OUT = "reconnecting", "disconnected", "logged_out"
 STATUSES = (NOT_STARTED, CONNECTING, CONNECTED, RECONNECTING, DISCONNECTED, LOGGED_OUT)
-SNAPSHOT_MIN_INTERVAL = 10.0  # seconds between two session snapshots of one account
 
 
 def iso_now() -> str:
@@ -58,10 +58,8 @@ class AccountWorker:
         self._want_connected = False
         self._attempt = 0
         self._retry_at = None
-        self._lease_held = False
-        self._lease_renew_at = 0.0
-        self._snapshot_due = None
-        self._last_snapshot = 0.0
+        self.lease = AccountLease(store, account_id, owner, config.lease_ttl)
+        self.snapshots = SessionSnapshots(store, driver, account_id)
 
     # -- lifecycle -----------------------------------------------------------------------
     def start(self, autoconnect=False):
@@ -171,28 +169,28 @@ class AccountWorker:
             future.set_exception(exc)
 
     def _next_wait(self):
-        deadlines = [t for t in (self._retry_at, self._snapshot_due) if t is not None]
-        if self._lease_held:
-            deadlines.append(self._lease_renew_at)
+        deadlines = [t for t in (self._retry_at, self.snapshots.due) if t is not None]
+        if self.lease.held:
+            deadlines.append(self.lease.renew_at)
         if not deadlines:
             return 5.0
         return min(5.0, max(0.0, min(deadlines) - time.monotonic()))
 
     def _run_timers(self):
         now = time.monotonic()
-        if self._lease_held and now >= self._lease_renew_at:
+        if self.lease.held and now >= self.lease.renew_at:
             self._renew_lease()
         if self._retry_at is not None and now >= self._retry_at:
             self._retry_at = None
             if self._want_connected:
                 self._open()
-        if self._snapshot_due is not None and now >= self._snapshot_due:
-            self._snapshot()
+        if self.snapshots.due is not None and now >= self.snapshots.due:
+            self.snapshots.save(self.account(), self.lease.held)
 
     def _shutdown(self):
         self._close_session()
-        self._flush_snapshot()
-        self._release_lease()
+        self.snapshots.flush(self.account(), self.lease.held)
+        self.lease.release()
         self._drain_calls()
 
     def _drain_calls(self):
@@ -215,7 +213,7 @@ class AccountWorker:
         if status != CONNECTING:
             self.qr = None
         fields = {"status": status, "reason": reason, "lastUpdate": iso_now(), **extra}
-        if self._lease_held or status in (DISCONNECTED, LOGGED_OUT):
+        if self.lease.held or status in (DISCONNECTED, LOGGED_OUT):
             self.store.update_account(self.account_id, fields)
         if previous != status or extra:
             log.info("account %s: %s -> %s (%s)", self.account_id, previous, status, reason)
@@ -228,8 +226,7 @@ class AccountWorker:
         if account.get("status") in (DISCONNECTED, LOGGED_OUT):
             self.current_status = account["status"]
             return
-        if self.driver.has_session(account) or self.store.load_snapshot(
-                account.get("collectionName") or f"auth_{self.account_id}"):
+        if self.driver.has_session(account) or self.snapshots.exists(account):
             self._do_connect()
 
     def _do_connect(self):
@@ -242,12 +239,12 @@ class AccountWorker:
         return self.current_status
 
     def _open(self):
-        if not self._acquire_lease():
+        if not self.lease.acquire():
             self.current_status = NOT_STARTED
             self._retry_at = time.monotonic() + min(5.0, self.config.lease_ttl / 3)
             return
         account = self.account()
-        self._restore_snapshot(account)
+        self.snapshots.restore(account)
         has_session = self.driver.has_session(account)
         if self.session is None or not self.session.is_alive():
             self._close_session()
@@ -268,9 +265,9 @@ class AccountWorker:
         self._want_connected = False
         self._retry_at = None
         self._close_session()
-        self._flush_snapshot()
+        self.snapshots.flush(self.account(), self.lease.held)
         self.set_status(DISCONNECTED, "user_disconnect")
-        self._release_lease()
+        self.lease.release()
         return self.current_status
 
     def _do_logout(self):
@@ -283,9 +280,9 @@ class AccountWorker:
             except Exception:
                 log.exception("account %s: logout on the network failed", self.account_id)
             self.session = None
-        self._forget_session(account)
+        self.snapshots.forget(account)
         self.set_status(LOGGED_OUT, "user_logout")
-        self._release_lease()
+        self.lease.release()
         return self.current_status
 
     def _do_delete(self):
@@ -304,11 +301,6 @@ class AccountWorker:
                 session.stop()
             except Exception:
                 log.exception("account %s: stopping the session failed", self.account_id)
-
-    def _forget_session(self, account):
-        self.driver.delete_session(account)
-        self.store.delete_snapshot(account.get("collectionName") or f"auth_{self.account_id}")
-        self._snapshot_due = None
 
     # -- driver events -------------------------------------------------------------------
     def _handle_event(self, event):
@@ -337,7 +329,7 @@ class AccountWorker:
         self.set_status(CONNECTED, "connected", jid=self.jid, pushName=data.get("pushName"))
         self.store.update_account(self.account_id, {"lastError": None,
                                                     "connectedAt": iso_now()})
-        self._request_snapshot()
+        self.snapshots.request()
 
     def _on_disconnected(self, data):
         if not self._want_connected:
@@ -355,16 +347,16 @@ class AccountWorker:
         self._want_connected = False
         self._retry_at = None
         self._close_session()
-        self._forget_session(self.account())
+        self.snapshots.forget(self.account())
         self.set_status(LOGGED_OUT, data.get("reason") or "logged_out")
-        self._release_lease()
+        self.lease.release()
 
     def _end_without_reconnect(self, reason, **extra):
         self._want_connected = False
         self._retry_at = None
         self._close_session()
         self.set_status(DISCONNECTED, reason, **extra)
-        self._release_lease()
+        self.lease.release()
 
     def _on_stream_replaced(self, data):
         self._end_without_reconnect("stream_replaced")
@@ -377,57 +369,13 @@ class AccountWorker:
         self._end_without_reconnect("qr_timeout")
 
     def _on_session_changed(self, data):
-        self._request_snapshot()
-
-    # -- session snapshots ---------------------------------------------------------------
-    def _request_snapshot(self):
-        earliest = self._last_snapshot + SNAPSHOT_MIN_INTERVAL
-        self._snapshot_due = max(time.monotonic(), earliest) if self._snapshot_due is None \
-            else self._snapshot_due
-
-    def _flush_snapshot(self):
-        if self._snapshot_due is not None:
-            self._snapshot()
-
-    def _snapshot(self):
-        self._snapshot_due = None
-        account = self.account()
-        data = self.driver.export_session(account)
-        if data and self._lease_held:
-            self.store.save_snapshot(account.get("collectionName") or f"auth_{self.account_id}",
-                                     data)
-            self._last_snapshot = time.monotonic()
-
-    def _restore_snapshot(self, account):
-        if self.driver.has_session(account):
-            return
-        data = self.store.load_snapshot(account.get("collectionName") or f"auth_{self.account_id}")
-        if data:
-            log.info("account %s: restoring the session from its snapshot", self.account_id)
-            self.driver.import_session(account, data)
+        self.snapshots.request()
 
     # -- lease ---------------------------------------------------------------------------
-    def _acquire_lease(self):
-        ttl_ms = int(self.config.lease_ttl * 1000)
-        held = self.store.acquire_lease(self.account_id, self.owner, ttl_ms, now_ms())
-        if held and not self._lease_held:
-            log.info("account %s: lease taken by %s", self.account_id, self.owner)
-        self._lease_held = held
-        self._lease_renew_at = time.monotonic() + self.config.lease_ttl / 3
-        return held
-
     def _renew_lease(self):
-        if not self._acquire_lease():
+        if not self.lease.acquire():
             log.warning("account %s: lease lost to another instance", self.account_id)
             self._close_session()
             self.current_status = NOT_STARTED
             if self._want_connected:
                 self._retry_at = time.monotonic() + self.config.lease_ttl / 3
-
-    def _release_lease(self):
-        if self._lease_held:
-            self._lease_held = False
-            try:
-                self.store.release_lease(self.account_id, self.owner)
-            except Exception:
-                log.exception("account %s: releasing the lease failed", self.account_id)
