@@ -13,7 +13,7 @@ import threading
 
 from wildcat.drivers import base
 from wildcat.metrics import count_session_host_restart
-from workers.session_host import SessionHostProcess
+from workers.session_host_process import SessionHostProcess
 
 log = logging.getLogger(__name__)
 

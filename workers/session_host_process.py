@@ -1,0 +1,192 @@
+"""Parent side of a session host: spawns the child, talks to it, watches it (see
+workers/session_host.py for the child and the pipe protocol)."""
+import itertools
+import logging
+import multiprocessing
+import threading
+import time
+
+from wildcat.drivers.base import DriverError, NotConnected
+from workers.session_host import run
+
+log = logging.getLogger(__name__)
+
+
+class _Pending:
+    def __init__(self):
+        self.done = threading.Event()
+        self.result = None
+        self.error = None
+
+
+class SessionHostProcess:
+    """Parent side of one session-host child. start() spawns the child and a reader thread;
+    the reader hands events to on_event(host, kind, data), answers pending requests, pings
+    the child every heartbeat_interval and kills it when silent for heartbeat_timeout. When
+    the child is gone the reader calls on_exit(host, reason) once, reason "stopped" (we
+    asked), "finished" (it sent a final event) or "died". stop() ends it within stop_grace
+    seconds (then SIGKILL) and leaves no process behind."""
+
+    def __init__(self, account_id, session_path, factory_path, log_level, *, on_event,
+                 on_exit, heartbeat_interval=5.0, heartbeat_timeout=20.0, stop_grace=3.0):
+        self.account_id = account_id
+        self.connect_failures = 0
+        self._args = (account_id, session_path, factory_path, log_level)
+        self._on_event = on_event
+        self._on_exit = on_exit
+        self._heartbeat_interval = heartbeat_interval
+        self._heartbeat_timeout = heartbeat_timeout
+        self._stop_grace = stop_grace
+        self._ids = itertools.count(1)
+        self._pending = {}
+        self._send_lock = threading.Lock()
+        self._reader_stop = threading.Event()
+        self._exited = threading.Event()
+        self._stopping = False
+        self._finished = False
+        self._process = self._conn = self._reader = None
+
+    @property
+    def pid(self):
+        return self._process.pid if self._process is not None else None
+
+    @property
+    def running(self):
+        """True from start() until the child is gone or being stopped."""
+        return (self._process is not None and not self._exited.is_set()
+                and not self._stopping and not self._finished)
+
+    def start(self):
+        ctx = multiprocessing.get_context("spawn")
+        self._conn, child_conn = ctx.Pipe()
+        self._process = ctx.Process(target=run, args=(child_conn,) + self._args,
+                                    name="session-host-%s" % self.account_id, daemon=True)
+        self._process.start()
+        child_conn.close()   # so the child's death reads as EOF here
+        self._reader = threading.Thread(target=self._read_loop, daemon=True,
+                                        name="session-reader-%s" % self.account_id)
+        self._reader.start()
+        log.info("account %s: session host started (pid %s)", self.account_id, self.pid)
+
+    def command(self, op, arg=None):
+        """Fire-and-forget command (its reply, if any, is only logged on error)."""
+        self._send((op, next(self._ids), arg))
+
+    def request(self, op, arg, timeout):
+        """Send a command and wait for its reply; raise DriverError/NotConnected."""
+        if not self.running:
+            raise NotConnected("account session is not running")
+        request_id, pending = next(self._ids), _Pending()
+        self._pending[request_id] = pending
+        try:
+            if self._exited.is_set():
+                raise NotConnected("account session is not running")
+            self._send((op, request_id, arg))
+            if not pending.done.wait(timeout):
+                raise DriverError("session host did not answer %s within %.0fs" % (op, timeout))
+        finally:
+            self._pending.pop(request_id, None)
+        if pending.error is not None:
+            cls_name, message = pending.error
+            raise (NotConnected if cls_name == "NotConnected" else DriverError)(message)
+        return pending.result
+
+    def stop(self):
+        """Ask the child to stop, kill it after stop_grace seconds, join the reader."""
+        self._stopping = True
+        process = self._process
+        if process is None:
+            return
+        if not self._exited.is_set():
+            try:   # not behind a send stuck on a frozen child: the kill below covers it
+                self._send(("stop", next(self._ids), None), blocking=False)
+            except DriverError:
+                pass
+        if not self._exited.wait(self._stop_grace):   # the reader reaps the child
+            log.warning("account %s: session host %s did not stop in %.0fs; killing it",
+                        self.account_id, process.pid, self._stop_grace)
+            process.kill()
+            if not self._exited.wait(5):
+                process.join(5)
+        self._reader_stop.set()
+        if self._reader is not None and self._reader is not threading.current_thread():
+            self._reader.join(5)
+
+    def join(self, timeout=None):
+        if self._reader is not None:
+            self._reader.join(timeout)
+
+    def _send(self, message, blocking=True):
+        """Send one message; False when not blocking and another send holds the pipe."""
+        if not self._send_lock.acquire(blocking):
+            return False
+        try:
+            self._conn.send(message)
+            return True
+        except (OSError, ValueError) as exc:
+            raise DriverError("session host is gone") from exc
+        finally:
+            self._send_lock.release()
+
+    def _read_loop(self):
+        now = time.monotonic()
+        last_seen, next_ping = now, now + self._heartbeat_interval
+        while not self._reader_stop.is_set():
+            try:
+                if self._conn.poll(min(0.5, self._heartbeat_interval)):
+                    self._dispatch(self._conn.recv())
+                    last_seen = time.monotonic()
+            except (EOFError, OSError):
+                break
+            except Exception:   # noqa: BLE001 - one bad message must not stop the reader
+                log.exception("account %s: bad message from session host", self.account_id)
+            now = time.monotonic()
+            if now >= next_ping:
+                next_ping = now + self._heartbeat_interval
+                try:   # never wait behind a big send: a stuck child would block us too
+                    self._send(("ping", next(self._ids), None), blocking=False)
+                except DriverError:
+                    pass
+            if now - last_seen > self._heartbeat_timeout and self._process.exitcode is None:
+                log.error("account %s: session host %s silent for %.0fs; killing it",
+                          self.account_id, self.pid, now - last_seen)
+                self._process.kill()
+                last_seen = now   # its EOF arrives next
+        self._handle_exit()
+
+    def _dispatch(self, message):
+        if message[0] == "event":
+            _, kind, data, final = message
+            if final:
+                self._finished = True
+            if not self._stopping:
+                self._on_event(self, kind, data)
+        elif message[0] == "reply":
+            _, request_id, result, error = message
+            pending = self._pending.get(request_id)
+            if pending is not None:
+                pending.result, pending.error = result, error
+                pending.done.set()
+            elif error is not None:
+                log.warning("account %s: session host: %s", self.account_id, error[1])
+
+    def _handle_exit(self):
+        self._process.join(2)
+        if self._process.exitcode is None:   # closed its pipe but still runs: never keep it
+            self._process.kill()
+            self._process.join(5)
+        reason = "stopped" if self._stopping else "finished" if self._finished else "died"
+        self._exited.set()
+        for pending in list(self._pending.values()):
+            pending.error = ("DriverError", "session host exited")
+            pending.done.set()
+        self._conn.close()
+        if reason == "died":
+            log.error("account %s: session host %s died (exit code %s)",
+                      self.account_id, self.pid, self._process.exitcode)
+        else:
+            log.info("account %s: session host %s exited (%s)", self.account_id, self.pid, reason)
+        try:
+            self._on_exit(self, reason)
+        except Exception:   # noqa: BLE001
+            log.exception("account %s: on_exit failed", self.account_id)
