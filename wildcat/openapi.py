@@ -2,6 +2,7 @@
 and the route table in wildcat/openapi_routes.py; Swagger UI at `/docs` from the
 swagger-ui-bundle package (no CDN)."""
 import copy
+import dataclasses
 import re
 
 from apispec import APISpec
@@ -10,8 +11,8 @@ from flask import Blueprint, current_app, jsonify, render_template, send_from_di
 from marshmallow import fields
 
 from wildcat.errors import NotFound
+from wildcat.schemas import responses as r
 from wildcat.schemas.common import Jid, MessageId
-from wildcat.schemas.responses import ErrorResponse
 
 bp = Blueprint("openapi", __name__)
 
@@ -38,6 +39,85 @@ ERRORS = {
 }
 REQUEST_ID = {"X-Request-Id": {"description": "The request id (the caller's if sane)",
                                "schema": {"type": "string"}}}
+BINARY = {"type": "string", "format": "binary"}
+HTML = {"text/html": {"schema": {"type": "string"}}}
+REDIRECT = {"description": "Redirect (Location header)",
+            "headers": {"Location": {"schema": {"type": "string"}}}}
+_ACCOUNT_ROUTE_PREFIXES = ("/accounts/<account_id>", "/sandbox/accounts/<account_id>")
+
+
+@dataclasses.dataclass
+class Doc:
+    """One operation: summary, body (json | multipart | form), query, success, errors."""
+    summary: str
+    tag: str
+    ok: object = r.OkResponse            # a response schema, a content dict, None (no body)
+    status: int = 200
+    body: type | None = None
+    body_type: str = "json"
+    files: tuple = ()                    # multipart file fields (required)
+    optional_files: tuple = ()           # multipart file fields (one of them, by the path)
+    form_extra: dict = dataclasses.field(default_factory=dict)  # more form properties
+    query: type | None = None
+    errors: tuple = ()
+    public: bool = False
+    description: str = ""
+    extra: dict = dataclasses.field(default_factory=dict)   # other responses by status
+    account_scoped: bool = True          # False: the account token does not open it
+    example: dict | None = None          # a request body example (Swagger UI, schemathesis)
+
+    def operation(self, plugin, operation_id, rule):
+        scoped = rule.rule.startswith(_ACCOUNT_ROUTE_PREFIXES)
+        op = {"operationId": operation_id, "summary": self.summary, "tags": [self.tag]}
+        description = self.description
+        if scoped and self.account_scoped and not self.public:
+            description += "\n\nAlso open to the account's own token."
+        if description.strip():
+            op["description"] = description.strip()
+        if self.public:
+            op["security"] = []
+        if self.query is not None:
+            op["parameters"] = [{"in": "query", "schema": self.query}]
+        if self.body is not None or self.files:
+            op["requestBody"] = self._body(plugin)
+        errors = set(self.errors)
+        validated = self.body or self.query or self.files or "<chat_id>" in rule.rule or \
+            "<message_id>" in rule.rule
+        errors |= {400} if validated else set()
+        errors |= set() if self.public else {401}
+        errors |= {404} if scoped else set()
+        op["responses"] = {str(self.status): self._success()}
+        op["responses"].update({str(k): v for k, v in self.extra.items()})
+        op["responses"].update({str(s): f"E{s}" for s in sorted(errors)})
+        return op
+
+    def _success(self):
+        if self.ok is None:
+            return {"description": "Redirect (see Location)",
+                    "headers": {**REQUEST_ID, **REDIRECT["headers"]}}
+        content = self.ok if isinstance(self.ok, dict) else {
+            "application/json": {"schema": self.ok}}
+        return {"description": "Success", "headers": REQUEST_ID, "content": content}
+
+    def _body(self, plugin):
+        if self.body_type == "json":
+            media = {"schema": self.body}
+            if self.example is not None:
+                media["example"] = self.example
+            return {"required": True, "content": {"application/json": media}}
+        schema = plugin.converter.schema2jsonschema(self.body) if self.body else {
+            "type": "object", "properties": {}}
+        schema.setdefault("properties", {})
+        for name in self.files + self.optional_files:
+            schema["properties"][name] = dict(BINARY)
+        for name in self.files:
+            schema.setdefault("required", []).append(name)
+        schema["properties"].update(self.form_extra)
+        if self.files or self.optional_files:  # a file may also be sent: other fields are text, extra ones refused
+            schema.pop("additionalProperties", None)
+        media = "multipart/form-data" if self.body_type == "multipart" else \
+            "application/x-www-form-urlencoded"
+        return {"required": True, "content": {media: {"schema": schema}}}
 
 
 def _custom_fields(self, field, **kwargs):
@@ -96,7 +176,7 @@ def build_spec(app) -> dict:
     spec.components.security_scheme("BearerAuth", {
         "type": "http", "scheme": "bearer",
         "description": "`Authorization: Bearer <WILDCAT_API_KEY or account token>`"})
-    spec.components.schema("Error", schema=ErrorResponse)
+    spec.components.schema("Error", schema=r.ErrorResponse)
     for status, text in ERRORS.items():
         spec.components.response(f"E{status}", {
             "description": text, "headers": REQUEST_ID,

@@ -3,10 +3,7 @@
 One entry per (METHOD, Flask rule). tests/test_openapi.py fails when a route of the URL map
 has no entry here, so a new route cannot ship undocumented.
 """
-import dataclasses
-
-from wildcat.openapi import CHAT_ID_PATTERN, MESSAGE_ID_PATTERN
-
+from wildcat.openapi import BINARY, CHAT_ID_PATTERN, HTML, MESSAGE_ID_PATTERN, REDIRECT, Doc
 from wildcat.schemas import responses as r
 from wildcat.schemas.accounts import ACCOUNT_ID, CreateAccountSchema, PairSchema, QrQuerySchema
 from wildcat.schemas.chats import ChatMessagesQuerySchema, ChatsQuerySchema
@@ -17,10 +14,6 @@ from wildcat.schemas.sandbox import HistorySchema, InboundSchema, ReceiptSchema,
 from wildcat.schemas.webhooks import (CreateWebhookSchema, DeliveriesQuerySchema,
                                       StreamQuerySchema, WebhooksQuerySchema)
 
-BINARY = {"type": "string", "format": "binary"}
-HTML = {"text/html": {"schema": {"type": "string"}}}
-REDIRECT = {"description": "Redirect (Location header)",
-            "headers": {"Location": {"schema": {"type": "string"}}}}
 PATH_PARAMS = {
     "account_id": {"description": "The account id", "schema": {
         "type": "string", "pattern": ACCOUNT_ID}},
@@ -34,79 +27,6 @@ PATH_PARAMS = {
     "delivery_id": {"description": "The delivery id", "schema": {"type": "string"}},
     "filename": {"description": "A file name", "schema": {"type": "string"}},
 }
-_ACCOUNT_ROUTE_PREFIXES = ("/accounts/<account_id>", "/sandbox/accounts/<account_id>")
-
-
-@dataclasses.dataclass
-class Doc:
-    """One operation: summary, body (json | multipart | form), query, success, errors."""
-    summary: str
-    tag: str
-    ok: object = r.OkResponse            # a response schema, a content dict, None (no body)
-    status: int = 200
-    body: type | None = None
-    body_type: str = "json"
-    files: tuple = ()                    # multipart file fields (required)
-    optional_files: tuple = ()           # multipart file fields (one of them, by the path)
-    form_extra: dict = dataclasses.field(default_factory=dict)  # more form properties
-    query: type | None = None
-    errors: tuple = ()
-    public: bool = False
-    description: str = ""
-    extra: dict = dataclasses.field(default_factory=dict)   # other responses by status
-    account_scoped: bool = True          # False: the account token does not open it
-
-    def operation(self, plugin, operation_id, rule):
-        scoped = rule.rule.startswith(_ACCOUNT_ROUTE_PREFIXES)
-        op = {"operationId": operation_id, "summary": self.summary, "tags": [self.tag]}
-        description = self.description
-        if scoped and self.account_scoped and not self.public:
-            description += "\n\nAlso open to the account's own token."
-        if description.strip():
-            op["description"] = description.strip()
-        if self.public:
-            op["security"] = []
-        if self.query is not None:
-            op["parameters"] = [{"in": "query", "schema": self.query}]
-        if self.body is not None or self.files:
-            op["requestBody"] = self._body(plugin)
-        errors = set(self.errors)
-        validated = self.body or self.query or self.files or "<chat_id>" in rule.rule or \
-            "<message_id>" in rule.rule
-        errors |= {400} if validated else set()
-        errors |= set() if self.public else {401}
-        errors |= {404} if scoped else set()
-        op["responses"] = {str(self.status): self._success()}
-        op["responses"].update({str(k): v for k, v in self.extra.items()})
-        op["responses"].update({str(s): f"E{s}" for s in sorted(errors)})
-        return op
-
-    def _success(self):
-        from wildcat.openapi import REQUEST_ID
-        if self.ok is None:
-            return {"description": "Redirect (see Location)",
-                    "headers": {**REQUEST_ID, **REDIRECT["headers"]}}
-        content = self.ok if isinstance(self.ok, dict) else {
-            "application/json": {"schema": self.ok}}
-        return {"description": "Success", "headers": REQUEST_ID, "content": content}
-
-    def _body(self, plugin):
-        if self.body_type == "json":
-            return {"required": True, "content": {"application/json": {"schema": self.body}}}
-        schema = plugin.converter.schema2jsonschema(self.body) if self.body else {
-            "type": "object", "properties": {}}
-        schema.setdefault("properties", {})
-        for name in self.files + self.optional_files:
-            schema["properties"][name] = dict(BINARY)
-        for name in self.files:
-            schema.setdefault("required", []).append(name)
-        schema["properties"].update(self.form_extra)
-        if self.files or self.optional_files:  # a file may also be sent: other fields are text, extra ones refused
-            schema.pop("additionalProperties", None)
-        media = "multipart/form-data" if self.body_type == "multipart" else \
-            "application/x-www-form-urlencoded"
-        return {"required": True, "content": {media: {"schema": schema}}}
-
 
 def describe():
     return ("Self-hosted multi-account WhatsApp gateway. Every response is JSON "
@@ -139,7 +59,8 @@ ROUTES = {
     # -- accounts --------------------------------------------------------------------------
     ("POST", "/accounts"): Doc(
         "Create an account and start its login (QR)", A, r.AccountCreatedResponse, 201,
-        CreateAccountSchema, description="The response carries the account's own API token, "
+        CreateAccountSchema, example={"id": "mybot", "name": "My WhatsApp Bot"},
+        description="The response carries the account's own API token, "
         "once; only its SHA-256 is stored."),
     ("GET", "/accounts"): Doc("List accounts with their live status", A,
                               r.AccountListResponse),
@@ -156,6 +77,7 @@ ROUTES = {
     ("POST", "/accounts/<account_id>/logout"): Doc("Log out: unlink the device", **_conn),
     ("POST", "/accounts/<account_id>/pair"): Doc(
         "Log in with a pairing code instead of a QR", A, r.PairResponse, body=PairSchema,
+        example={"phone": "919876543210"},
         errors=(409, 502)),
     ("GET", "/accounts/<account_id>/qr"): Doc(
         "The pending login QR: PNG, or ?format=svg|txt|json", A,
@@ -168,6 +90,7 @@ ROUTES = {
     # -- messages --------------------------------------------------------------------------
     ("POST", "/accounts/<account_id>/message/send"): Doc(
         "Send a text message", M, r.MessageIdResponse, body=SendTextSchema,
+        example={"to": "919876543210@s.whatsapp.net", "message": "Hello! How are you?"},
         errors=(409, 429, 502)),
     ("POST", "/accounts/<account_id>/message/send/<kind>"): Doc(
         "Send an image, video, audio or document (multipart)", M, r.MessageIdResponse,
@@ -181,12 +104,17 @@ ROUTES = {
                     f"audio takes only {', '.join(SendAudioSchema().fields)}."),
     ("POST", "/accounts/<account_id>/message/reply"): Doc(
         "Reply to (quote) a message", M, r.MessageIdResponse, body=ReplySchema,
+        example={"to": "919876543210@s.whatsapp.net", "message": "Thanks!",
+                 "quotedMessageId": "3EB0QUOTED123ID"},
         errors=(409, 429, 502)),
     ("POST", "/accounts/<account_id>/message/react"): Doc(
         "React to a message with an emoji (empty emoji removes it)", M, r.MessageResponse,
-        body=ReactSchema, errors=(409, 429, 502)),
+        body=ReactSchema, errors=(409, 429, 502), example={
+            "to": "919876543210@s.whatsapp.net", "messageId": "3EB0123ABCD456EF",
+            "emoji": "\U0001f44d"}),
     ("POST", "/accounts/<account_id>/message/delete"): Doc(
         "Delete a message for everyone", M, r.MessageResponse, body=DeleteSchema,
+        example={"to": "919876543210@s.whatsapp.net", "messageId": "3EB0123ABCD456EF"},
         errors=(409, 429, 502)),
     ("GET", "/accounts/<account_id>/messages/<message_id>"): Doc(
         "One stored message", M, r.MessageViewResponse),
@@ -206,6 +134,7 @@ ROUTES = {
     ("POST", "/webhooks"): Doc(
         "Register a webhook (201 created, 200 when the url is already registered)", W,
         r.WebhookCreatedResponse, 201, CreateWebhookSchema, errors=(404,),
+        example={"url": "https://your-app.com/whatsapp-webhook", "events": ["message"]},
         extra={200: {"description": "Already registered",
                      "content": {"application/json": {"schema": r.WebhookCreatedResponse}}}},
         description="Admin key only, also for webhooks scoped to one account (accountId)."),
@@ -226,10 +155,12 @@ ROUTES = {
     # -- sandbox ---------------------------------------------------------------------------
     ("POST", "/sandbox/accounts/<account_id>/scan"): Doc(
         "Play the phone: scan the pending QR", ok=r.ScanResponse, body=ScanSchema,
+        example={"phone": "15550001111"},
         **_sandbox),
     ("POST", "/sandbox/accounts/<account_id>/inbound"): Doc(
         "Inject a message received from WhatsApp (JSON; multipart with a `media` file)",
-        ok=r.MessageIdResponse, body=InboundSchema, **_sandbox),
+        ok=r.MessageIdResponse, body=InboundSchema, **_sandbox,
+        example={"from": "919876543210@s.whatsapp.net", "text": "Hello!"}),
     ("POST", "/sandbox/accounts/<account_id>/receipt"): Doc(
         "Inject a delivery/read receipt", ok=r.OkResponse, body=ReceiptSchema, **_sandbox),
     ("POST", "/sandbox/accounts/<account_id>/history"): Doc(
