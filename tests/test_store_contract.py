@@ -405,6 +405,30 @@ def test_due_deliveries(store):
     assert ids() == ["second", "late"]
 
 
+def test_update_deliveries_in_one_batch(store):
+    store.create_deliveries([delivery("d1"), delivery("d2"), delivery("d3")])
+    store.update_deliveries([("d1", {"status": "delivered", "attempts": 1, "nextAttemptAt": None}),
+                             ("nope", {"status": "failed"}),
+                             ("d2", {"status": "failed", "lastError": "HTTP 400"})])
+    assert store.get_delivery("d1")["status"] == "delivered"
+    assert "nextAttemptAt" not in store.get_delivery("d1")
+    assert store.get_delivery("d2")["lastError"] == "HTTP 400"
+    assert store.get_delivery("d3")["status"] == "pending" and store.get_delivery("nope") is None
+    assert [d["_id"] for d in store.due_deliveries(1000)] == ["d3"]
+    store.update_deliveries([])
+
+
+def test_due_deliveries_of_one_webhook(store):
+    store.create_deliveries([delivery("a1", "wa", due=100), delivery("b1", "wb", due=50),
+                             delivery("a2", "wa", due=200), delivery("a3", "wa", due=5000)])
+    ids = lambda **kw: [d["_id"] for d in store.due_deliveries(1000, **kw)]
+    assert ids(webhook_id="wa") == ["a1", "a2"]
+    assert ids(webhook_id="wa", exclude_ids={"a1"}, limit=5) == ["a2"]
+    assert ids(webhook_id="wb") == ["b1"]
+    assert ids(webhook_id="zz") == []
+    assert ids() == ["b1", "a1", "a2"]
+
+
 def test_list_and_count_deliveries(store):
     store.create_deliveries([
         delivery("d1", created="2024-01-01"), delivery("d3", created="2024-01-03"),

@@ -37,6 +37,8 @@ def create_app(config: Config | None = None, *, store=None, driver=None) -> Flas
     from wildcat import openapi
     for module in (system, accounts, tokens, messages, chats, webhooks, dashboard, openapi):
         app.register_blueprint(module.bp)
+    from wildcat.api import ws
+    ws.init_app(app, config)
     if config.driver == "sandbox":
         from wildcat.api import sandbox
         app.register_blueprint(sandbox.bp)

@@ -25,7 +25,9 @@ def gunicorn_options(config) -> dict:
 
 def post_worker_init(worker):
     """The serving process exists: start the account workers and the dispatcher."""
-    worker.wsgi.extensions["wildcat"].start()
+    runtime = worker.wsgi.extensions["wildcat"]
+    runtime.server_worker = worker       # `alive` turns False on SIGTERM: /ws streams end
+    runtime.start()
 
 
 def worker_exit(server, worker):

@@ -30,7 +30,9 @@ def message_event(name: str, account_id: str, msg: dict) -> dict:
     has_media = bool(msg.get("hasMedia"))
     return make_event(
         name, account_id,
-        **{"from": msg.get("from"), "message": text if text is not None else msg.get("caption"),
+        # `message` is always a string, as in the reference ("" for media without caption).
+        **{"from": msg.get("from"),
+           "message": text if text is not None else (msg.get("caption") or ""),
            "messageId": msg["messageId"], "timestamp": msg["timestamp"],
            "chatId": msg.get("chatId"), "fromMe": bool(msg.get("fromMe")),
            "type": msg.get("type", "text"), "text": text, "caption": msg.get("caption"),

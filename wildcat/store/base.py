@@ -188,9 +188,15 @@ class Store(abc.ABC):
     def update_delivery(self, delivery_id: str, fields: dict) -> bool: ...
 
     @abc.abstractmethod
+    def update_deliveries(self, updates: list[tuple[str, dict]]) -> None:
+        """`update_delivery` for each (delivery_id, fields) pair, in one batch (one
+        transaction where the backend has them); missing ids are skipped."""
+
+    @abc.abstractmethod
     def due_deliveries(self, now_ms: int, limit: int = 100,
-                       exclude_ids=()) -> list[dict]:
-        """Pending deliveries with nextAttemptAt <= now_ms, oldest due first."""
+                       exclude_ids=(), webhook_id: str | None = None) -> list[dict]:
+        """Pending deliveries with nextAttemptAt <= now_ms, oldest due first; with
+        `webhook_id`, only that webhook's (one endpoint's backlog never hides another's)."""
 
     @abc.abstractmethod
     def list_deliveries(self, webhook_id: str, *, limit: int = 50, skip: int = 0,

@@ -33,6 +33,8 @@ class MongoStore(Store):
         # Unique so that create_webhook is atomic; a missing accountId indexes as null.
         db.webhooks.create_index([("url", ASCENDING), ("accountId", ASCENDING)], unique=True)
         db.deliveries.create_index([("status", ASCENDING), ("nextAttemptAt", ASCENDING)])
+        db.deliveries.create_index([("webhookId", ASCENDING), ("status", ASCENDING),
+                                    ("nextAttemptAt", ASCENDING), ("_id", ASCENDING)])
         db.deliveries.create_index([("webhookId", ASCENDING), ("createdAt", DESCENDING)])
         db.accounts.create_index([("createdAt", ASCENDING)])
         db["media.files"].create_index([("metadata.accountId", ASCENDING)])
@@ -237,12 +239,25 @@ class MongoStore(Store):
     def update_delivery(self, delivery_id, fields):
         return self._update(self.db.deliveries, {"_id": as_str(delivery_id)}, fields)
 
-    def due_deliveries(self, now_ms, limit=100, exclude_ids=()):
+    def update_deliveries(self, updates):
+        # One update_one each: bulk_write would be one round trip, but mongomock (the test
+        # double) does not accept pymongo 4.20's UpdateOne; a standalone server has no
+        # multi-document transaction either way.
+        for delivery_id, fields in updates:
+            if spec := update_spec(fields):
+                self.db.deliveries.update_one({"_id": as_str(delivery_id)}, spec)
+
+    def due_deliveries(self, now_ms, limit=100, exclude_ids=(), webhook_id=None):
         query = {"status": "pending", "nextAttemptAt": {"$lte": int(now_ms)}}
+        if webhook_id is not None:
+            query["webhookId"] = as_str(webhook_id)
         if exclude_ids:
             query["_id"] = {"$nin": [as_str(i) for i in exclude_ids]}
-        cursor = self.db.deliveries.find(query).sort(
-            [("nextAttemptAt", ASCENDING), ("createdAt", ASCENDING), ("_id", ASCENDING)])
+        # Per webhook, the index (webhookId, status, nextAttemptAt, _id) yields this order
+        # without a blocking sort of the whole due backlog.
+        order = [("nextAttemptAt", ASCENDING), ("_id", ASCENDING)] if webhook_id is not None \
+            else [("nextAttemptAt", ASCENDING), ("createdAt", ASCENDING), ("_id", ASCENDING)]
+        cursor = self.db.deliveries.find(query).sort(order)
         return page(cursor, limit, 0)
 
     def list_deliveries(self, webhook_id, *, limit=50, skip=0, status=None):

@@ -23,16 +23,18 @@ class SQLiteStore(SQLiteConnections, Store):
             for statement in SCHEMA.split(";"):
                 db.execute(statement)
 
-    def _update(self, table, where, params, fields, cols):
+    def _update(self, table, where, params, fields, cols, db=None):
         """Read-modify-write one row's doc inside a transaction; False when missing."""
-        with self._write() as db:
-            row = db.execute(f"SELECT * FROM {table} WHERE {where}", params).fetchone()
-            if row is None:
-                return False
-            values = cols(apply_fields(row_doc(row), fields))
-            sets = ", ".join(f"{c} = ?" for c in values)
-            db.execute(f"UPDATE {table} SET {sets} WHERE {where}", (*values.values(), *params))
-            return True
+        if db is None:
+            with self._write() as db:
+                return self._update(table, where, params, fields, cols, db)
+        row = db.execute(f"SELECT * FROM {table} WHERE {where}", params).fetchone()
+        if row is None:
+            return False
+        values = cols(apply_fields(row_doc(row), fields))
+        sets = ", ".join(f"{c} = ?" for c in values)
+        db.execute(f"UPDATE {table} SET {sets} WHERE {where}", (*values.values(), *params))
+        return True
 
     # -- lifecycle ---------------------------------------------------------------------
     def ping(self):
@@ -257,11 +259,21 @@ class SQLiteStore(SQLiteConnections, Store):
     def update_delivery(self, delivery_id, fields):
         return self._update("deliveries", "id = ?", (delivery_id,), fields, delivery_cols)
 
-    def due_deliveries(self, now_ms, limit=100, exclude_ids=()):
-        rows = self._all("SELECT doc FROM deliveries WHERE status = 'pending' AND "
+    def update_deliveries(self, updates):
+        with self._write() as db:
+            for delivery_id, fields in updates:
+                self._update("deliveries", "id = ?", (delivery_id,), fields, delivery_cols, db)
+
+    def due_deliveries(self, now_ms, limit=100, exclude_ids=(), webhook_id=None):
+        where, params = "", []
+        if webhook_id is not None:
+            where, params = "webhook_id = ? AND ", [webhook_id]
+        rows = self._all(f"SELECT doc FROM deliveries WHERE {where}status = 'pending' AND "
                          "next_attempt_at <= ? AND id NOT IN (SELECT value FROM json_each(?)) "
-                         "ORDER BY next_attempt_at, created_at, rowid LIMIT ?",
-                         (int(now_ms), json.dumps(list(exclude_ids)), int(limit)))
+                         # rowid is insertion order: the index alone answers this order,
+                         # so a large backlog due at one instant is never sorted per fetch.
+                         "ORDER BY next_attempt_at, rowid LIMIT ?",
+                         (*params, int(now_ms), json.dumps(list(exclude_ids)), int(limit)))
         return [row_doc(r) for r in rows]
 
     def list_deliveries(self, webhook_id, *, limit=50, skip=0, status=None):

@@ -36,6 +36,8 @@ CREATE TABLE IF NOT EXISTS deliveries (
     id TEXT PRIMARY KEY, webhook_id TEXT NOT NULL, account_id TEXT, status TEXT NOT NULL,
     next_attempt_at INTEGER, created_at TEXT, doc TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (status, next_attempt_at);
+CREATE INDEX IF NOT EXISTS deliveries_due_by_webhook ON deliveries
+    (webhook_id, status, next_attempt_at);
 CREATE INDEX IF NOT EXISTS deliveries_by_webhook ON deliveries (webhook_id, created_at);
 CREATE TABLE IF NOT EXISTS leases (
     account_id TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL);

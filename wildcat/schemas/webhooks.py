@@ -1,0 +1,85 @@
+"""Schemas of the webhooks API and of the WebSocket stream's query."""
+from urllib.parse import urlsplit
+
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+from wildcat.schemas.accounts import ACCOUNT_ID
+from wildcat.services.webhooks import DELIVERY_STATUSES, EVENT_NAMES
+
+MAX_URL = 2048
+
+
+def check_url(value: str) -> None:
+    """An absolute http(s) URL with a host; anything else is a 400."""
+    error = ValidationError("url must be a valid HTTP/HTTPS URL")
+    if not value or len(value) > MAX_URL or not value.isprintable() or any(c.isspace()
+                                                                          for c in value):
+        raise error
+    try:
+        parts = urlsplit(value)
+        parts.port                                   # raises on a bad port
+    except ValueError:
+        raise error from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise error
+
+
+def check_events(names) -> None:
+    unknown = [n for n in names if n != "*" and n not in EVENT_NAMES]
+    if unknown:
+        raise ValidationError(f"unknown event {unknown[0]!r}; known events: "
+                              f"{', '.join(EVENT_NAMES)} or *")
+
+
+class AccountIdField(fields.String):
+    def __init__(self, **kwargs):
+        super().__init__(validate=validate.Regexp(ACCOUNT_ID, error="accountId is not valid"),
+                         **kwargs)
+
+
+class CreateWebhookSchema(Schema):
+    url = fields.String(required=True, validate=check_url,
+                        error_messages={"required": "url is required",
+                                        "null": "url is required",
+                                        "invalid": "url must be a string"})
+    accountId = AccountIdField(allow_none=True)
+    events = fields.List(fields.String(), validate=[
+        validate.Length(min=1, max=len(EVENT_NAMES) + 1, error="events must list 1 to "
+                        f"{len(EVENT_NAMES) + 1} event names"), check_events])
+    secret = fields.String(allow_none=True, validate=validate.Length(
+        min=8, max=256, error="secret must be 8-256 characters"))
+
+    @validates("events")
+    def _dedupe(self, value, **kwargs):
+        if len(set(value)) != len(value):
+            raise ValidationError("events must not repeat a name")
+
+
+class WebhooksQuerySchema(Schema):
+    accountId = AccountIdField()
+
+
+class DeliveriesQuerySchema(Schema):
+    limit = fields.Integer(load_default=50, validate=validate.Range(
+        min=1, max=500, error="limit must be between 1 and 500"))
+    skip = fields.Integer(load_default=0, validate=validate.Range(
+        min=0, max=10**9, error="skip must be a non-negative integer"))
+    status = fields.String(validate=validate.OneOf(DELIVERY_STATUSES))
+
+
+class EventList(fields.String):
+    """A comma-separated list of event names (query strings carry no arrays)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        names = [n.strip() for n in text.split(",") if n.strip()]
+        if not names:
+            raise ValidationError("events must name at least one event")
+        check_events(names)
+        return names
+
+
+class StreamQuerySchema(Schema):
+    accountId = AccountIdField()
+    events = EventList()
+    apiKey = fields.String()

@@ -1,0 +1,191 @@
+"""Webhook use cases: registration, the delivery outbox, redelivery, and the event body."""
+import hashlib
+import hmac
+import json
+import logging
+import threading
+import time
+import uuid
+from urllib.parse import urlsplit
+
+from wildcat.errors import ApiError, NotFound
+from wildcat.events import now_ms
+from wildcat.netguard import BLOCKED_CODE, AddressBlocked, check_host
+from wildcat.services.accounts import get_account
+from workers.account_worker import iso_now
+
+log = logging.getLogger(__name__)
+
+EVENT_NAMES = ("message", "message.sent", "message.ack", "message.reaction", "message.revoked",
+               "message.edited", "connection.update", "qr", "history.sync")
+DEFAULT_EVENTS = ["message"]
+PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
+DELIVERY_STATUSES = (PENDING, DELIVERED, FAILED)
+REGISTRY_TTL = 10.0   # seconds; catches webhooks removed with their account
+
+
+def event_body(event: dict) -> bytes:
+    """The exact bytes of a webhook body and of a WebSocket frame: compact UTF-8 JSON."""
+    return json.dumps(event, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    """`sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">` with the webhook's secret."""
+    mac = hmac.new(secret.encode("utf-8"), timestamp.encode("ascii") + b"." + body,
+                   hashlib.sha256)
+    return "sha256=" + mac.hexdigest()
+
+
+def wants(webhook: dict, event: dict) -> bool:
+    """Does this webhook receive this event (its account filter and its event names)?"""
+    account_id = webhook.get("accountId")
+    if account_id and account_id != event.get("accountId"):
+        return False
+    names = webhook.get("events") or DEFAULT_EVENTS
+    return "*" in names or event.get("event") in names
+
+
+class WebhookRegistry:
+    """The webhook list cached in memory, so fanning out an event costs no store read.
+
+    Reloaded after `invalidate()` (create/delete through the API) and every REGISTRY_TTL
+    seconds (webhooks removed together with their account).
+    """
+
+    def __init__(self, store, ttl=REGISTRY_TTL):
+        self.store, self.ttl = store, ttl
+        self._lock = threading.Lock()
+        self._hooks = None
+        self._loaded_at = 0.0
+        self.version = 0
+
+    def invalidate(self):
+        with self._lock:
+            self._hooks = None
+
+    def all(self) -> list[dict]:
+        hooks = self._hooks
+        if hooks is not None and time.monotonic() - self._loaded_at < self.ttl:
+            return hooks
+        with self._lock:
+            if self._hooks is None or time.monotonic() - self._loaded_at >= self.ttl:
+                fresh = self.store.list_webhooks()
+                if fresh != self._hooks:
+                    self.version += 1
+                self._hooks, self._loaded_at = fresh, time.monotonic()
+            return self._hooks
+
+    def matching(self, event: dict) -> list[dict]:
+        return [w for w in self.all() if wants(w, event)]
+
+
+def new_delivery(webhook: dict, event: dict, created_ms: int) -> dict:
+    return {"_id": uuid.uuid4().hex, "webhookId": webhook["_id"],
+            "accountId": event.get("accountId"), "event": event.get("event"),
+            "payload": event, "status": PENDING, "attempts": 0,
+            "nextAttemptAt": created_ms, "createdAt": iso_now()}
+
+
+def fan_out(store, registry, event: dict) -> list[dict]:
+    """Write one delivery per matching webhook to the outbox, in one batch."""
+    hooks = registry.matching(event)
+    if not hooks:
+        return []
+    created = now_ms()
+    docs = [new_delivery(w, event, created) for w in hooks]
+    store.create_deliveries(docs)
+    return docs
+
+
+# -- views ----------------------------------------------------------------------------
+def public_webhook(webhook: dict, default_secret: str = "") -> dict:
+    """A webhook as the API shows it; the secret never leaves the server."""
+    return {"id": webhook["_id"], "url": webhook["url"],
+            "accountId": webhook.get("accountId"),
+            "events": webhook.get("events") or DEFAULT_EVENTS,
+            "hasSecret": bool(webhook.get("secret") or default_secret),
+            "createdAt": webhook.get("createdAt")}
+
+
+def public_delivery(delivery: dict) -> dict:
+    return {"id": delivery["_id"], "webhookId": delivery["webhookId"],
+            "accountId": delivery.get("accountId"), "event": delivery.get("event"),
+            "status": delivery.get("status"), "attempts": delivery.get("attempts", 0),
+            "lastStatusCode": delivery.get("lastStatusCode"),
+            "lastError": delivery.get("lastError"),
+            "nextAttemptAt": delivery.get("nextAttemptAt"),
+            "lastAttemptAt": delivery.get("lastAttemptAt"),
+            "deliveredAt": delivery.get("deliveredAt"),
+            "redeliveries": delivery.get("redeliveries", 0),
+            "createdAt": delivery.get("createdAt"), "payload": delivery.get("payload")}
+
+
+# -- use cases ------------------------------------------------------------------------
+def check_url_allowed(config, url: str) -> None:
+    """With WILDCAT_WEBHOOK_BLOCK_PRIVATE, refuse hosts that are or resolve to private ones."""
+    if not config.webhook_block_private:
+        return
+    parts = urlsplit(url)
+    try:
+        check_host(parts.hostname or "", parts.port)
+    except AddressBlocked as exc:
+        raise ApiError(f"Webhook URL is not allowed: {exc}", status=400,
+                       code=BLOCKED_CODE) from None
+
+
+def create_webhook(runtime, data) -> tuple[dict, bool]:
+    """Register a webhook; the same (url, accountId) again returns the existing one."""
+    account_id = data.get("accountId")
+    if account_id:
+        get_account(runtime, account_id)
+    check_url_allowed(runtime.config, data["url"])
+    doc = {"_id": uuid.uuid4().hex, "url": data["url"], "accountId": account_id,
+           "events": data.get("events") or list(DEFAULT_EVENTS),
+           "secret": data.get("secret") or None, "createdAt": iso_now()}
+    doc = {k: v for k, v in doc.items() if v is not None}
+    stored, created = runtime.store.create_webhook(doc)
+    if created:
+        log.info("webhook %s registered (account %s, events %s)", stored["_id"],
+                 account_id or "*", ",".join(stored["events"]))
+        runtime.dispatcher.webhooks_changed()
+    return public_webhook(stored, runtime.config.webhook_secret), created
+
+
+def list_webhooks(runtime, account_id=None) -> list[dict]:
+    return [public_webhook(w, runtime.config.webhook_secret)
+            for w in runtime.store.list_webhooks(account_id)]
+
+
+def get_webhook(runtime, webhook_id) -> dict:
+    webhook = runtime.store.get_webhook(webhook_id)
+    if webhook is None:
+        raise NotFound("Webhook not found", code="webhook_not_found")
+    return webhook
+
+
+def delete_webhook(runtime, webhook_id) -> None:
+    if not runtime.store.delete_webhook(webhook_id):
+        raise NotFound("Webhook not found", code="webhook_not_found")
+    log.info("webhook %s deleted", webhook_id)
+    runtime.dispatcher.webhooks_changed()
+
+
+def list_deliveries(runtime, webhook_id, *, limit, skip, status=None) -> list[dict]:
+    get_webhook(runtime, webhook_id)
+    return [public_delivery(d) for d in runtime.store.list_deliveries(
+        webhook_id, limit=limit, skip=skip, status=status)]
+
+
+def redeliver(runtime, delivery_id) -> dict:
+    """Send a delivery again now, with a fresh attempt budget (attempts reset to 0)."""
+    delivery = runtime.store.get_delivery(delivery_id)
+    if delivery is None:
+        raise NotFound("Delivery not found", code="delivery_not_found")
+    fields = {"status": PENDING, "attempts": 0, "nextAttemptAt": now_ms(),
+              "redeliveries": delivery.get("redeliveries", 0) + 1, "deliveredAt": None}
+    runtime.store.update_delivery(delivery_id, fields)
+    log.info("account %s: delivery %s of webhook %s queued for redelivery",
+             delivery.get("accountId"), delivery_id, delivery["webhookId"])
+    runtime.dispatcher.notify([delivery["webhookId"]])
+    return public_delivery({**delivery, **{k: v for k, v in fields.items() if v is not None},
+                            "deliveredAt": None})
