@@ -195,3 +195,43 @@ def test_dashboard_session_cookie(keyed):
     out = client.post("/dashboard/logout", headers={"X-Wildcat-Dashboard": "1"})
     assert out.status_code == 303 and client.get_cookie(SESSION_COOKIE) is None
     assert client.get("/dashboard").status_code == 401
+    assert client.get("/dashboard?apiKey=wrong").status_code == 401
+    linked = client.get(f"/dashboard?apiKey={KEY}")
+    assert linked.status_code == 303 and linked.headers["Location"] == "/dashboard"
+    assert client.get("/dashboard").status_code == 200
+
+
+def test_websocket_handshake_with_key_query_and_account_token(tmp_path):
+    """A real server and real WebSocket handshakes: browsers pass ?apiKey=; an account
+    token opens the stream of its own account only."""
+    import json
+
+    import requests
+    import simple_websocket
+
+    from tests.util import ServerProcess
+
+    server = ServerProcess({"WILDCAT_API_KEY": KEY}, str(tmp_path / "data")).start()
+    ws_url = server.url.replace("http://", "ws://") + "/ws"
+    try:
+        created = requests.post(server.url + "/accounts", json={"id": "wsa"}, headers=admin(),
+                                timeout=10)
+        token = created.json()["token"]
+        requests.post(server.url + "/accounts", json={"id": "wsb"}, headers=admin(), timeout=10)
+        for url, headers in [(ws_url, None), (ws_url + "?apiKey=wrong", None),
+                             (f"{ws_url}?accountId=wsb", bearer(token)),
+                             (ws_url, bearer(token))]:
+            with pytest.raises(simple_websocket.ConnectionError):
+                simple_websocket.Client.connect(url, headers=headers).close()
+        for url, headers in [(f"{ws_url}?apiKey={KEY}", None),
+                             (f"{ws_url}?accountId=wsa", bearer(token)),
+                             (ws_url, admin())]:
+            client = simple_websocket.Client.connect(url, headers=headers)
+            if "accountId=wsa" in url:
+                requests.post(server.url + "/accounts/wsa/disconnect", headers=admin(),
+                              timeout=10)
+                event = json.loads(client.receive(timeout=10))
+                assert event["accountId"] == "wsa"
+            client.close()
+    finally:
+        server.stop()
