@@ -26,7 +26,7 @@ ERRORS = {
     400: "Invalid request: a body or query field is missing or wrong (`validation_error`, "
          "`invalid_json`, `invalid_content_type`, `bad_request`, `account_exists`)",
     401: "A valid API key (or this account's token) is required (`unauthorized`)",
-    403: "Forbidden",
+    403: "Not allowed (`cannot_delete`: only your own messages in a direct chat)",
     404: "Not found (`account_not_found`, `not_found`, `no_qr`, …)",
     409: "Conflict with the account's state (`account_not_connected`, `invalid_state`, "
          "`account_unavailable`)",
@@ -35,7 +35,7 @@ ERRORS = {
     416: "The Range cannot be satisfied",
     429: "Over WILDCAT_SEND_RATE_PER_MINUTE (`rate_limited`); see Retry-After",
     502: "WhatsApp or the session host refused (`send_failed`, `driver_error`)",
-    503: "Unavailable (`unavailable`, `unhealthy`)",
+    503: "Unavailable (`unhealthy`, `ws_capacity`, `ffmpeg_missing`, audio conversion timeout)",
 }
 REQUEST_ID = {"X-Request-Id": {"description": "The request id (the caller's if sane)",
                                "schema": {"type": "string"}}}

@@ -97,7 +97,7 @@ ROUTES = {
         body=SendDocumentSchema, body_type="multipart",
         optional_files=("image", "video", "audio", "document"),
         form_extra={"ptt": {"type": "boolean", "description": "audio: send as a voice note"}},
-        errors=(409, 413, 415, 429, 502),
+        errors=(409, 413, 415, 429, 502, 503),
         description="The file goes in the field named like the kind (`image`, `video`, "
                     "`audio` or `document`; exactly one). Fields: `to`; `caption` (image, "
                     "video, document); `fileName` (document); " +
@@ -115,7 +115,7 @@ ROUTES = {
     ("POST", "/accounts/<account_id>/message/delete"): Doc(
         "Delete a message for everyone", M, r.MessageResponse, body=DeleteSchema,
         example={"to": "919876543210@s.whatsapp.net", "messageId": "3EB0123ABCD456EF"},
-        errors=(409, 429, 502)),
+        errors=(403, 409, 429, 502)),
     ("GET", "/accounts/<account_id>/messages/<message_id>"): Doc(
         "One stored message", M, r.MessageViewResponse),
     ("GET", "/accounts/<account_id>/messages/<message_id>/media"): Doc(
