@@ -8,7 +8,7 @@ import pytest
 from tests.fuzzing import isolated_command
 from tests.util import ROOT
 
-ARGS = ["--examples", "5", "--seed", "7"]
+ARGS = ["--examples", "5", "--seed", "7", "--phases", "examples,coverage,fuzzing,stateful"]
 
 
 @pytest.mark.timeout(240)
