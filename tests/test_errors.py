@@ -73,3 +73,17 @@ def test_unexpected_error_is_generic_500(app, client, runtime, monkeypatch):
     monkeypatch.setattr(runtime.store, "list_accounts", boom)
     body = assert_error(client.get("/accounts"), 500, "internal_error")
     assert "secret" not in body["error"]
+
+
+def test_sandbox_numbers_must_be_integers_in_json(client):
+    client.post("/accounts", json={"id": "num"})
+    from tests.util import wait_until
+    wait_until(lambda: client.get("/accounts/num").json["account"]["hasQR"])
+    client.post("/sandbox/accounts/num/scan", json={})
+    wait_until(lambda: client.get("/accounts/num/status").json["status"] == "connected")
+    body = {"from": "15550002222@s.whatsapp.net", "text": "hi", "timestamp": 1.5}
+    assert_error(client.post("/sandbox/accounts/num/inbound", json=body), 400)
+    history = {"chats": [{"chatId": "15550002222@s.whatsapp.net", "unreadCount": 2.0}]}
+    assert_error(client.post("/sandbox/accounts/num/history", json=history), 400)
+    body["timestamp"] = 1700000000000
+    assert client.post("/sandbox/accounts/num/inbound", json=body).status_code == 200

@@ -9,13 +9,14 @@ from wildcat.drivers.base import DriverError
 from wildcat.errors import AccountNotConnected, BadRequest, Conflict
 from wildcat.jid import is_group
 from wildcat.schemas import json_body, load
-from wildcat.schemas.sandbox import HistorySchema, InboundSchema, ReceiptSchema, ScanSchema
+from wildcat.schemas.sandbox import (HistorySchema, InboundFormSchema, InboundSchema,
+                                     ReceiptSchema, ScanSchema)
 from wildcat.services.accounts import get_account
 
 bp = Blueprint("sandbox", __name__, url_prefix="/sandbox")
 
 scan_schema, inbound_schema, receipt_schema = ScanSchema(), InboundSchema(), ReceiptSchema()
-history_schema = HistorySchema()
+history_schema, inbound_form_schema = HistorySchema(), InboundFormSchema()
 MEDIA_TYPES = ("image", "video", "audio", "voice", "document", "sticker")
 
 
@@ -47,7 +48,7 @@ def scan(account_id):
 def inbound(account_id):
     if request.mimetype == "multipart/form-data":
         upload = request.files.get("media")
-        data = load(inbound_schema, request.form.to_dict())
+        data = load(inbound_form_schema, request.form.to_dict())
         if upload is None:
             raise BadRequest("media file is required for multipart inbound", code="validation_error")
         media = upload.read()

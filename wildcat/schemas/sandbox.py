@@ -24,6 +24,11 @@ class InboundSchema(Schema):
     messageId = MessageId()
     emoji = fields.String(validate=validate.Length(max=16))
     fromMe = fields.Boolean(load_default=False)
+    timestamp = fields.Integer(strict=True, validate=validate.Range(min=0, max=10**14))
+
+
+class InboundFormSchema(InboundSchema):
+    """The multipart variant: form values are strings, so numbers are parsed from text."""
     timestamp = fields.Integer(validate=validate.Range(min=0, max=10**14))
 
 
@@ -35,8 +40,8 @@ class ReceiptSchema(Schema):
 class HistoryChatSchema(Schema):
     chatId = Jid(required=True)
     name = fields.String(validate=validate.Length(max=200))
-    unreadCount = fields.Integer(validate=validate.Range(min=0, max=10**6))
-    lastMessageTime = fields.Integer(validate=validate.Range(min=0, max=10**14))
+    unreadCount = fields.Integer(strict=True, validate=validate.Range(min=0, max=10**6))
+    lastMessageTime = fields.Integer(strict=True, validate=validate.Range(min=0, max=10**14))
 
 
 class HistoryMessageSchema(Schema):
@@ -48,7 +53,7 @@ class HistoryMessageSchema(Schema):
     pushName = fields.String(validate=validate.Length(max=100))
     quotedMessageId = MessageId()
     fromMe = fields.Boolean(load_default=False)
-    timestamp = fields.Integer(validate=validate.Range(min=0, max=10**14))
+    timestamp = fields.Integer(strict=True, validate=validate.Range(min=0, max=10**14))
 
 
 class HistorySchema(Schema):
