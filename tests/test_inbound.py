@@ -407,3 +407,33 @@ def test_full_queue_blocks_the_driver_until_a_burst_is_taken(config, runtime):
     for kind in (MESSAGE, "receipt", MESSAGE):      # a burst never jumps over other events
         worker.on_driver_event(DriverEvent(kind, {}))
     assert len(worker.take_events(MESSAGE, 10)) == 1 and worker.take_events(MESSAGE, 10) == []
+
+
+def test_store_outage_holds_inbound_until_it_recovers(client, runtime, monkeypatch):
+    """A store failure while a message arrives: retried, then stored and published once."""
+    from wildcat.store.base import StoreError
+    from tests.util import wait_until
+
+    client.post("/accounts", json={"id": "outage"})
+    wait_until(lambda: client.get("/accounts/outage").json["account"]["hasQR"])
+    client.post("/sandbox/accounts/outage/scan", json={})
+    wait_until(lambda: client.get("/accounts/outage/status").json["status"] == "connected")
+    events = []
+    runtime.bus.subscribe(lambda e: e["event"] == "message" and events.append(e))
+    real_insert = runtime.store.insert_messages
+    failures = []
+
+    def flaky(account_id, msgs):
+        if len(failures) < 2:
+            failures.append(1)
+            raise StoreError("store unreachable")
+        return real_insert(account_id, msgs)
+
+    monkeypatch.setattr(runtime.store, "insert_messages", flaky)
+    reply = client.post("/sandbox/accounts/outage/inbound",
+                        json={"from": "15550009999@s.whatsapp.net", "text": "during outage"})
+    message_id = reply.json["messageId"]
+    wait_until(lambda: runtime.store.get_message("outage", message_id), timeout=15,
+               message="message stored after the outage")
+    wait_until(lambda: len(events) == 1)
+    assert len(failures) == 2 and events[0]["messageId"] == message_id

@@ -82,6 +82,14 @@ class AccountWorker:
     def is_alive(self):
         return bool(self._thread and self._thread.is_alive())
 
+    def stopping(self):
+        """True once stop() or delete() was asked for."""
+        return self._stop_event.is_set()
+
+    def wait(self, seconds):
+        """Worker thread only: pause up to `seconds`, ending early when asked to stop."""
+        self._stop_event.wait(seconds)
+
     # -- API side (any thread) -----------------------------------------------------------
     def call(self, fn, timeout=60.0):
         """Run fn(self) on the worker thread, in order with everything else; return its result."""

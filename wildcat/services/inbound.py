@@ -26,6 +26,8 @@ from wildcat.services.inbound_effects import (
     EFFECT_EVENTS, EFFECT_TYPES, effect_change, target_id)
 from wildcat.services.inbound_media import MediaFetcher
 from wildcat.services.messages import message_event
+from wildcat.store.base import StoreError
+from workers.backoff import backoff_delay
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,7 @@ log = logging.getLogger(__name__)
 TRANSIENT_KEYS = ("media", "reaction", "revokedMessageId", "edit")
 BURST_MAX = 1000           # queued live messages stored together (one insert transaction)
 INSERT_CHUNK = 1000        # history messages per store transaction (bounds lock hold time)
+STORE_RETRY_BASE, STORE_RETRY_CAP = 0.5, 30.0  # seconds, while the store is unreachable
 SEEN_EFFECTS_MAX = 10_000   # effect ids remembered per account (their target may be missing)
 
 
@@ -87,13 +90,32 @@ class InboundPipeline:
         if event.kind == base.MESSAGE:
             take = getattr(worker, "take_events", None)
             burst = take(base.MESSAGE, BURST_MAX - 1) if take is not None else ()
-            self.on_messages(worker, [event.data] + [e.data for e in burst])
+            self._until_stored(worker, self.on_messages, [event.data] + [e.data for e in burst])
         elif event.kind == base.RECEIPT:
-            self.on_receipt(worker, event.data)
+            self._until_stored(worker, self.on_receipt, event.data)
         elif event.kind == base.HISTORY:
-            self.on_history(worker, event.data)
+            self._until_stored(worker, self.on_history, event.data)
         else:
             log.debug("account %s: ignoring driver event %s", worker.account_id, event.kind)
+
+    def _until_stored(self, worker, handler, data):
+        """Run `handler` again while the store is failing: an outage holds the account's
+        queue (back-pressure onto the connection) instead of dropping what arrived. Every
+        handler is idempotent (unique message ids, forward-only status), so a retry after a
+        partial write stores nothing twice."""
+        attempt = 0
+        while True:
+            try:
+                return handler(worker, data)
+            except StoreError as exc:
+                attempt += 1
+                stopping = getattr(worker, "stopping", None)
+                if stopping is None or stopping():
+                    raise
+                delay = backoff_delay(attempt, STORE_RETRY_BASE, STORE_RETRY_CAP)
+                log.warning("account %s: store failed (%s); retrying inbound in %.1fs",
+                            worker.account_id, exc, delay)
+                worker.wait(delay)
 
     def state(self, worker) -> _AccountState:
         with self._states_lock:
