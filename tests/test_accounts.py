@@ -1,7 +1,6 @@
 """Accounts API and the connection state machine, through the app factory, on both stores."""
-import pytest
 
-from tests.util import wait_until
+from tests.util import scan_account, wait_until
 
 
 def create(client, account_id="mybot", **extra):
@@ -15,10 +14,7 @@ def status(client, account_id="mybot"):
 
 
 def scan(client, account_id="mybot", phone="15550001111"):
-    wait_until(lambda: client.get(f"/accounts/{account_id}").json["account"]["hasQR"])
-    response = client.post(f"/sandbox/accounts/{account_id}/scan", json={"phone": phone})
-    assert response.status_code == 200, response.json
-    wait_until(lambda: status(client, account_id) == "connected", message="connected")
+    scan_account(client, account_id, phone)
 
 
 def test_ping(client):

@@ -4,7 +4,7 @@ import time
 import pytest
 
 from tests.test_inbound import GROUP, OWN, PEER, chats, named, wait_event
-from tests.util import wait_until
+from tests.util import connected_account, wait_until
 from wildcat.drivers.base import MESSAGE, DriverEvent, SendRequest
 
 NOW = 1_730_700_645_123
@@ -17,18 +17,9 @@ def events(runtime):
     return received
 
 
-def connect(client, account_id, phone):
-    assert client.post("/accounts", json={"id": account_id}).status_code == 201
-    wait_until(lambda: client.get(f"/accounts/{account_id}").json["account"]["hasQR"])
-    client.post(f"/sandbox/accounts/{account_id}/scan", json={"phone": phone})
-    wait_until(lambda: client.get(f"/accounts/{account_id}/status").json["status"] ==
-               "connected")
-    return account_id
-
-
 @pytest.fixture
 def account(client):
-    return connect(client, "mybot", OWN.split("@")[0])
+    return connected_account(client, "mybot", OWN.split("@")[0])
 
 
 def deliver(runtime, msgs):
@@ -173,7 +164,7 @@ def test_mark_read_errors(client, runtime, account):
 
 
 def test_read_receipt_reaches_the_other_sandbox_account(client, runtime, account, events):
-    connect(client, "other", "15550002222")
+    connected_account(client, "other", "15550002222")
     other_jid = "15550002222@s.whatsapp.net"
     result = runtime.supervisor.get("other").call(lambda w: w.session.send(
         SendRequest(kind="text", to=OWN, text="hello from other")))

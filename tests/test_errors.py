@@ -1,6 +1,8 @@
 """Bad input of every shape gets a clear 4xx in the error shape and stores nothing."""
 import pytest
 
+from tests.util import connected_account
+
 
 def assert_error(response, status, code=None):
     assert response.status_code == status, response.get_data(as_text=True)
@@ -76,11 +78,7 @@ def test_unexpected_error_is_generic_500(app, client, runtime, monkeypatch):
 
 
 def test_sandbox_numbers_must_be_integers_in_json(client):
-    client.post("/accounts", json={"id": "num"})
-    from tests.util import wait_until
-    wait_until(lambda: client.get("/accounts/num").json["account"]["hasQR"])
-    client.post("/sandbox/accounts/num/scan", json={})
-    wait_until(lambda: client.get("/accounts/num/status").json["status"] == "connected")
+    connected_account(client, "num")
     body = {"from": "15550002222@s.whatsapp.net", "text": "hi", "timestamp": 1.5}
     assert_error(client.post("/sandbox/accounts/num/inbound", json=body), 400)
     history = {"chats": [{"chatId": "15550002222@s.whatsapp.net", "unreadCount": 2.0}]}

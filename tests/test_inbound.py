@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from tests.util import wait_until
+from tests.util import connected_account, wait_until
 from wildcat.drivers.base import MESSAGE, DriverEvent
 
 PEER = "919876543210@s.whatsapp.net"
@@ -25,11 +25,7 @@ def events(runtime):
 @pytest.fixture
 def account(client):
     """A connected sandbox account `mybot` logged in as OWN."""
-    assert client.post("/accounts", json={"id": "mybot"}).status_code == 201
-    wait_until(lambda: client.get("/accounts/mybot").json["account"]["hasQR"])
-    assert client.post("/sandbox/accounts/mybot/scan", json={"phone": OWN[:11]}).status_code == 200
-    wait_until(lambda: client.get("/accounts/mybot/status").json["status"] == "connected")
-    return "mybot"
+    return connected_account(client, "mybot", phone=OWN[:11])
 
 
 def inject(client, **body):
@@ -414,10 +410,7 @@ def test_store_outage_holds_inbound_until_it_recovers(client, runtime, monkeypat
     from wildcat.store.base import StoreError
     from tests.util import wait_until
 
-    client.post("/accounts", json={"id": "outage"})
-    wait_until(lambda: client.get("/accounts/outage").json["account"]["hasQR"])
-    client.post("/sandbox/accounts/outage/scan", json={})
-    wait_until(lambda: client.get("/accounts/outage/status").json["status"] == "connected")
+    connected_account(client, "outage")
     events = []
     runtime.bus.subscribe(lambda e: e["event"] == "message" and events.append(e))
     real_insert = runtime.store.insert_messages

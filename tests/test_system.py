@@ -11,21 +11,11 @@ import requests
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.conftest import test_config
-from tests.util import ServerProcess, free_port, wait_until
+from tests.util import ServerProcess, free_port, scan_account, wait_until
 from wildcat import metrics
 from wildcat.factory import create_app
 from wildcat.logs import make_handler, request_id_from
 from wildcat.store.mongo import MongoStore
-
-
-def scan(client, account_id, phone, headers=None):
-    wait_until(lambda: client.get(f"/accounts/{account_id}", headers=headers)
-               .json["account"]["hasQR"], message=f"{account_id} QR")
-    assert client.post(f"/sandbox/accounts/{account_id}/scan", json={"phone": phone},
-                       headers=headers).status_code == 200
-    wait_until(lambda: client.get(f"/accounts/{account_id}/status", headers=headers)
-               .json["status"] == "connected", message=f"{account_id} connected")
-    return f"{phone}@s.whatsapp.net"
 
 
 def samples(text):
@@ -90,8 +80,8 @@ def test_metrics_move_after_a_sandbox_conversation(client):
     before = samples(client.get("/metrics").get_data(as_text=True))
     for account_id in ("ma", "mb"):
         assert client.post("/accounts", json={"id": account_id}).status_code == 201
-    jid_b = scan(client, "mb", "15550002222")
-    scan(client, "ma", "15550001111")
+    jid_b = scan_account(client, "mb", "15550002222")
+    scan_account(client, "ma", "15550001111")
     sent = client.post("/accounts/ma/message/send", json={"to": jid_b, "message": "hi"})
     assert sent.status_code == 200, sent.json
     inbound = client.post("/sandbox/accounts/ma/inbound",

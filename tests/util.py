@@ -71,3 +71,22 @@ class ServerProcess:
                 self.proc.wait()
         self._log.close()
         return self.proc.returncode
+
+
+def scan_account(client, account_id, phone="15550001111", headers=None):
+    """Log an existing account in through the sandbox (Flask test client); returns its JID."""
+    wait_until(lambda: client.get(f"/accounts/{account_id}", headers=headers)
+               .json["account"]["hasQR"], message=f"{account_id} QR")
+    assert client.post(f"/sandbox/accounts/{account_id}/scan", json={"phone": phone},
+                       headers=headers).status_code == 200
+    wait_until(lambda: client.get(f"/accounts/{account_id}/status", headers=headers)
+               .json["status"] == "connected", message=f"{account_id} connected")
+    return f"{phone}@s.whatsapp.net"
+
+
+def connected_account(client, account_id, phone="15550001111", headers=None):
+    """Create a sandbox account and log it in; returns the account id."""
+    response = client.post("/accounts", json={"id": account_id}, headers=headers)
+    assert response.status_code == 201, response.json
+    scan_account(client, account_id, phone, headers)
+    return account_id
