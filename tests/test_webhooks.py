@@ -495,3 +495,29 @@ def test_sandbox_inbound_message_reaches_the_webhook(make_app, receivers):
     assert body["messageId"] == sent.json["messageId"] and body["accountId"] == "mybot"
     assert body["from"] == body["chatId"] == "919876543210@s.whatsapp.net"
     assert body["fromMe"] is False and body["type"] == "text"
+
+
+def test_store_outage_at_fan_out_does_not_lose_the_event(make_app, receivers, monkeypatch):
+    """The store refuses the delivery rows for a moment: they are written once it is back."""
+    from wildcat.store.base import StoreError
+
+    app = make_app()
+    client = app.test_client()
+    receiver = receivers(lambda r, n: (200, {}, b"ok"))
+    hook = register(client, receiver.url, events=["qr"])
+    store = app.extensions["wildcat"].store
+    real_create = store.create_deliveries
+    refused = []
+
+    def flaky(docs):
+        if len(refused) < 2:
+            refused.append(len(docs))
+            raise StoreError("store unreachable")
+        return real_create(docs)
+
+    monkeypatch.setattr(store, "create_deliveries", flaky)
+    publish(app, qr="during-outage")
+    delivery = one_delivery(client, hook["id"], status="delivered")
+    assert len(refused) == 2
+    assert delivery["payload"]["qr"] == "during-outage"
+    wait_until(lambda: len(receiver.requests) == 1)

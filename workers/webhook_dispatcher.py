@@ -17,6 +17,7 @@ RETRY_MARGIN = 0.01        # wake a little after a retry is due in the store
 RECORD_BATCH = 200         # attempt results stored per transaction, at most
 RECORD_LINGER = 0.01       # seconds a batch waits for more results (fewer transactions)
 RECORD_BACKLOG = 1000      # results waiting to be stored before sending pauses
+UNSAVED_MAX = 100_000      # events kept in memory while the store refuses their deliveries
 
 
 class WebhookDispatcher:
@@ -56,6 +57,9 @@ class WebhookDispatcher:
         self._free, self._suspect_inflight = n, 0
         self._next_poll = 0.0
         self._thread, self._recorder, self._senders, self._unsubscribe = None, None, [], None
+        # Events whose deliveries could not be written (store down): retried by the
+        # dispatcher thread so a short outage does not lose them (not across a crash).
+        self._unsaved = collections.deque(maxlen=UNSAVED_MAX)
 
     # -- lifecycle -----------------------------------------------------------------------
     def start(self):
@@ -95,11 +99,25 @@ class WebhookDispatcher:
         try:
             docs = fan_out(self.store, self.registry, event)
         except Exception:
-            log.exception("account %s: could not queue webhook deliveries for %s",
+            log.exception("account %s: could not queue webhook deliveries for %s; will retry",
                           event.get("accountId"), event.get("event"))
+            if len(self._unsaved) == self._unsaved.maxlen:
+                log.error("webhook dispatcher: %d unsaved events, dropping the oldest",
+                          len(self._unsaved))
+            self._unsaved.append(event)
+            self._wake.set()
             return
         if docs:
             self.notify([d["webhookId"] for d in docs])
+
+    def _save_unsaved(self):
+        """Dispatcher thread: write the deliveries of events the store refused earlier."""
+        while self._unsaved:
+            event = self._unsaved[0]
+            docs = fan_out(self.store, self.registry, event)   # raises while still down
+            self._unsaved.popleft()
+            if docs:
+                self.notify([d["webhookId"] for d in docs])
 
     def notify(self, webhook_ids):
         """New due deliveries exist for these webhooks."""
@@ -128,6 +146,7 @@ class WebhookDispatcher:
         errors = 0
         while not self._stop_event.is_set():
             try:
+                self._save_unsaved()
                 timeout = self._cycle()
                 errors = 0
             except Exception:
