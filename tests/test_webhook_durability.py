@@ -13,7 +13,10 @@ from tests.util import ServerProcess, free_port, wait_until
 
 ENV = {"WILDCAT_WEBHOOK_BACKOFF_BASE": "0.2", "WILDCAT_WEBHOOK_BACKOFF_CAP": "1",
        "WILDCAT_WEBHOOK_MAX_ATTEMPTS": "100", "WILDCAT_WEBHOOK_POLL_INTERVAL": "0.5",
-       "WILDCAT_WEBHOOK_TIMEOUT": "1", "WILDCAT_THREADS": "8"}
+       "WILDCAT_WEBHOOK_TIMEOUT": "1", "WILDCAT_THREADS": "8",
+       # The killed server's leases (its accounts, webhook dispatch) must expire before the
+       # restarted one, a new instance, takes over: keep that wait short here.
+       "WILDCAT_LEASE_TTL": "2"}
 
 
 def children(pid):

@@ -521,3 +521,35 @@ def test_store_outage_at_fan_out_does_not_lose_the_event(make_app, receivers, mo
     assert len(refused) == 2
     assert delivery["payload"]["qr"] == "during-outage"
     wait_until(lambda: len(receiver.requests) == 1)
+
+
+def test_two_instances_on_one_store_send_each_delivery_once(tmp_path, receivers):
+    """A deploy overlap: both servers fan out, only the dispatch-lease holder sends."""
+    receiver = receivers(lambda r, n: (200, {}, b"ok"))
+    apps = []
+    for name in ("first", "second"):
+        config = test_config(tmp_path / name, webhook_poll_interval=0.2, lease_ttl=1.5)
+        app = create_app(config, store=make_store("sqlite", tmp_path))  # the same SQLite file
+        app.extensions["wildcat"].start()
+        apps.append(app)
+    try:
+        register(apps[0].test_client(), receiver.url, events=["qr"])
+        dispatchers = [a.extensions["wildcat"].dispatcher for a in apps]
+        wait_until(lambda: sum(d.leading for d in dispatchers) == 1, message="one leader")
+        for i in range(20):
+            for app in apps:
+                publish(app, qr=f"{id(app)}-{i}")
+        wait_until(lambda: len(receiver.requests) >= 40, timeout=20)
+        ids = [r.delivery_id for r in receiver.requests]
+        assert len(ids) == len(set(ids)) == 40
+
+        leader = next(a for a, d in zip(apps, dispatchers) if d.leading)
+        standby = next(a for a in apps if a is not leader)
+        leader.extensions["wildcat"].stop(timeout=10)
+        publish(standby, qr="after-takeover")
+        wait_until(lambda: any(b'"after-takeover"' in r.body for r in receiver.requests),
+                   timeout=20, message="the standby takes over sending")
+        assert standby.extensions["wildcat"].dispatcher.leading
+    finally:
+        for app in apps:
+            app.extensions["wildcat"].stop(timeout=10)

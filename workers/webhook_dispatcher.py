@@ -17,6 +17,9 @@ RETRY_MARGIN = 0.01        # wake a little after a retry is due in the store
 RECORD_BATCH = 200         # attempt results stored per transaction, at most
 RECORD_LINGER = 0.01       # seconds a batch waits for more results (fewer transactions)
 RECORD_BACKLOG = 1000      # results waiting to be stored before sending pauses
+# One sender per store: a deploy overlap runs two servers, and both sending every pending
+# delivery would double them. Not a valid account id, so never an account's lease.
+DISPATCH_LEASE = "webhook-dispatcher:"
 UNSAVED_MAX = 100_000      # events kept in memory while the store refuses their deliveries
 
 
@@ -60,6 +63,7 @@ class WebhookDispatcher:
         # Events whose deliveries could not be written (store down): retried by the
         # dispatcher thread so a short outage does not lose them (not across a crash).
         self._unsaved = collections.deque(maxlen=UNSAVED_MAX)
+        self.leading, self._lease_renew_at = False, 0.0
 
     # -- lifecycle -----------------------------------------------------------------------
     def start(self):
@@ -135,7 +139,7 @@ class WebhookDispatcher:
     def snapshot(self) -> dict:
         """Counters for metrics and health."""
         with self._lock:
-            return {"lanes": len(self._lanes), "inflight": self.concurrency - self._free,
+            return {"leading": self.leading, "lanes": len(self._lanes), "inflight": self.concurrency - self._free,
                     "queued": sum(len(lane.queue) for lane in self._lanes.values()),
                     "recording": self._results.qsize(),
                     **self.stats}
@@ -147,7 +151,10 @@ class WebhookDispatcher:
         while not self._stop_event.is_set():
             try:
                 self._save_unsaved()
-                timeout = self._cycle()
+                if self._lead():
+                    timeout = min(self._cycle(), self._until_renewal())
+                else:
+                    timeout = self._until_renewal()
                 errors = 0
             except Exception:
                 errors += 1
@@ -155,7 +162,31 @@ class WebhookDispatcher:
                 log.exception("webhook dispatcher: cycle failed; retrying in %.1fs", timeout)
             self._wake.wait(timeout)
             self._wake.clear()
+        if self.leading:
+            try:
+                self.store.release_lease(DISPATCH_LEASE, self.config.instance_id)
+            except Exception:   # the store may be gone at shutdown; the lease then expires
+                log.exception("webhook dispatcher: releasing the dispatch lease failed")
         log.info("webhook dispatcher stopped")
+
+    def _lead(self) -> bool:
+        """Take or renew the store-wide dispatch lease; only its holder sends."""
+        if time.monotonic() >= self._lease_renew_at:
+            ttl = self.config.lease_ttl
+            held = self.store.acquire_lease(DISPATCH_LEASE, self.config.instance_id,
+                                            int(ttl * 1000), now_ms())
+            self._lease_renew_at = time.monotonic() + ttl / 3
+            if held != self.leading:
+                log.info("webhook dispatcher: %s", "sending for this store" if held else
+                         "another instance sends for this store; standing by")
+                if not held:
+                    with self._lock:   # what we had queued is the new holder's now
+                        self._lanes, self._lanes_version = {}, -1
+            self.leading = held
+        return self.leading
+
+    def _until_renewal(self) -> float:
+        return max(0.05, self._lease_renew_at - time.monotonic())
 
     def _cycle(self) -> float:
         now = time.monotonic()
