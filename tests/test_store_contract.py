@@ -391,6 +391,24 @@ def test_delivery_round_trip_and_update(store):
     store.create_deliveries([])
 
 
+def test_purge_finished_deliveries(store):
+    old, new = "2024-01-01T00:00:00.000Z", "2024-03-01T00:00:00.000Z"
+    store.create_deliveries([
+        delivery("old-done", status="delivered", created=old),
+        delivery("old-failed", status="failed", created=old),
+        delivery("old-pending", created=old),
+        delivery("new-done", status="delivered", created=new),
+    ])
+    assert store.purge_deliveries("2024-02-01T00:00:00.000Z", statuses=("delivered",)) == 1
+    assert store.get_delivery("old-failed") is not None
+    assert store.purge_deliveries("2024-02-01T00:00:00.000Z",
+                                  statuses=("delivered", "failed", "pending")) == 1
+    assert store.get_delivery("old-failed") is None
+    assert store.get_delivery("old-pending") is not None  # pending is never purged
+    assert store.get_delivery("new-done") is not None
+    assert store.purge_deliveries("2024-02-01T00:00:00.000Z") == 0
+
+
 def test_due_deliveries(store):
     store.create_deliveries([
         delivery("late", due=300), delivery("first", due=100), delivery("second", due=200),

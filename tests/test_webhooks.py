@@ -470,6 +470,32 @@ def test_config_variables():
     for bad in ("0", "-1", "soon"):
         with pytest.raises(ConfigError, match="WILDCAT_WEBHOOK_POLL_INTERVAL"):
             load_config({"WILDCAT_WEBHOOK_POLL_INTERVAL": bad})
+    assert load_config({}).webhook_retention_days == 7.0
+    assert load_config({"WILDCAT_WEBHOOK_RETENTION_DAYS": "0"}).webhook_retention_days == 0
+    with pytest.raises(ConfigError, match="WILDCAT_WEBHOOK_RETENTION_DAYS"):
+        load_config({"WILDCAT_WEBHOOK_RETENTION_DAYS": "week"})
+
+
+def test_finished_deliveries_expire(tmp_path):
+    store = make_store("sqlite", tmp_path)
+    store.create_webhook({"_id": "w1", "url": "http://127.0.0.1:9/x", "events": ["qr"],
+                          "createdAt": "2020-01-01T00:00:00.000Z"})
+    old = "2020-01-01T00:00:00.000Z"
+    store.create_deliveries([
+        {"_id": name, "webhookId": "w1", "accountId": None, "event": "qr", "payload": {},
+         "status": status, "attempts": 1, "nextAttemptAt": 10**15, "createdAt": created}
+        for name, status, created in [("old-done", "delivered", old), ("old-failed", "failed", old),
+                                      ("old-waiting", "pending", old),
+                                      ("fresh-done", "delivered", "2999-01-01T00:00:00.000Z")]])
+    app = create_app(test_config(tmp_path, webhook_retention_days=7), store=store)
+    app.extensions["wildcat"].start()
+    try:
+        wait_until(lambda: store.get_delivery("old-done") is None, message="expired")
+        assert store.get_delivery("old-failed") is None
+        assert store.get_delivery("old-waiting") is not None
+        assert store.get_delivery("fresh-done") is not None
+    finally:
+        app.extensions["wildcat"].stop(timeout=10)
 
 
 def test_sandbox_inbound_message_reaches_the_webhook(make_app, receivers):

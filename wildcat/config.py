@@ -35,6 +35,7 @@ class Config:
     webhook_block_private: bool = False
     webhook_concurrency: int = 8
     webhook_poll_interval: float = 5.0
+    webhook_retention_days: float = 7.0
     ws_ping_interval: float = 25.0
     ws_queue_size: int = 1000
     ws_max_clients: int = 0                 # 0: half of `threads` (each client holds one)
@@ -120,6 +121,7 @@ def load_config(env=None, **overrides) -> Config:
         webhook_block_private=_bool(env, "WILDCAT_WEBHOOK_BLOCK_PRIVATE", False),
         webhook_concurrency=_int(env, "WILDCAT_WEBHOOK_CONCURRENCY", 8, 1, 256),
         webhook_poll_interval=_float(env, "WILDCAT_WEBHOOK_POLL_INTERVAL", 5.0, 0.05),
+        webhook_retention_days=_float(env, "WILDCAT_WEBHOOK_RETENTION_DAYS", 7.0, 0.0),
         ws_ping_interval=_float(env, "WILDCAT_WS_PING_INTERVAL", 25.0, 0.1),
         ws_queue_size=_int(env, "WILDCAT_WS_QUEUE_SIZE", 1000, 1, 1_000_000),
         ws_max_clients=_int(env, "WILDCAT_WS_MAX_CLIENTS", 0, 0, 100_000),

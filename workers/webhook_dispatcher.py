@@ -20,6 +20,7 @@ RECORD_BACKLOG = 1000      # results waiting to be stored before sending pauses
 # One sender per store: a deploy overlap runs two servers, and both sending every pending
 # delivery would double them. Not a valid account id, so never an account's lease.
 DISPATCH_LEASE = "webhook-dispatcher:"
+PURGE_INTERVAL = 3600.0    # seconds between purges of expired finished deliveries
 UNSAVED_MAX = 100_000      # events kept in memory while the store refuses their deliveries
 
 
@@ -64,6 +65,7 @@ class WebhookDispatcher:
         # dispatcher thread so a short outage does not lose them (not across a crash).
         self._unsaved = collections.deque(maxlen=UNSAVED_MAX)
         self.leading, self._lease_renew_at = False, 0.0
+        self._next_purge = 0.0
 
     # -- lifecycle -----------------------------------------------------------------------
     def start(self):
@@ -152,6 +154,7 @@ class WebhookDispatcher:
             try:
                 self._save_unsaved()
                 if self._lead():
+                    self._purge_expired()
                     timeout = min(self._cycle(), self._until_renewal())
                 else:
                     timeout = self._until_renewal()
@@ -184,6 +187,17 @@ class WebhookDispatcher:
                         self._lanes, self._lanes_version = {}, -1
             self.leading = held
         return self.leading
+
+    def _purge_expired(self):
+        """Delivered and failed deliveries expire after WILDCAT_WEBHOOK_RETENTION_DAYS."""
+        days = self.config.webhook_retention_days
+        if not days or time.monotonic() < self._next_purge:
+            return
+        self._next_purge = time.monotonic() + PURGE_INTERVAL
+        cutoff = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(time.time() - days * 86400))
+        purged = self.store.purge_deliveries(cutoff)
+        if purged:
+            log.info("webhook dispatcher: %d deliveries older than %g days expired", purged, days)
 
     def _until_renewal(self) -> float:
         return max(0.05, self._lease_renew_at - time.monotonic())

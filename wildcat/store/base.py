@@ -204,6 +204,11 @@ class Store(abc.ABC):
         """A webhook's deliveries, newest first."""
 
     @abc.abstractmethod
+    def purge_deliveries(self, created_before: str, statuses=("delivered", "failed")) -> int:
+        """Delete finished deliveries whose `createdAt` (ISO-8601) is before
+        `created_before`; pending ones are never purged. Returns how many went."""
+
+    @abc.abstractmethod
     def count_deliveries(self) -> dict[str, int]:
         """{status: count} over all deliveries."""
 

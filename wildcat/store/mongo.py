@@ -268,6 +268,12 @@ class MongoStore(Store):
                                                       ("_id", DESCENDING)])
         return page(cursor, limit, skip)
 
+    def purge_deliveries(self, created_before, statuses=("delivered", "failed")):
+        statuses = [as_str(s) for s in statuses if s != "pending"]
+        result = self.db.deliveries.delete_many({"createdAt": {"$lt": as_str(created_before)},
+                                                 "status": {"$in": statuses}})
+        return result.deleted_count
+
     def count_deliveries(self):
         groups = self.db.deliveries.aggregate([{"$group": {"_id": "$status", "n": {"$sum": 1}}}])
         return {g["_id"]: g["n"] for g in groups}

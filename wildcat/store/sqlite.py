@@ -283,6 +283,14 @@ class SQLiteStore(SQLiteConnections, Store):
         sql += " ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?"
         return [row_doc(r) for r in self._all(sql, (*params, int(limit), int(skip)))]
 
+    def purge_deliveries(self, created_before, statuses=("delivered", "failed")):
+        statuses = [s for s in statuses if s != "pending"]
+        with self._write() as db:
+            cur = db.execute("DELETE FROM deliveries WHERE created_at < ? AND status IN "
+                             "(SELECT value FROM json_each(?))",
+                             (str(created_before), json.dumps(statuses)))
+            return cur.rowcount
+
     def count_deliveries(self):
         rows = self._all("SELECT status, count(*) FROM deliveries GROUP BY status")
         return {status: count for status, count in rows}
