@@ -58,3 +58,28 @@ def runtime(app):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def events(runtime):
+    """Every event the app publishes, in order."""
+    received = []
+    runtime.bus.subscribe(received.append)
+    return received
+
+
+@pytest.fixture
+def make_app(tmp_path):
+    """Build and start more apps (each on its own store) with config overrides."""
+    apps = []
+
+    def build(kind="sqlite", driver=None, **overrides):
+        path = tmp_path / f"app{len(apps)}"
+        app = create_app(test_config(path, **overrides), store=make_store(kind, path),
+                         driver=driver)
+        app.extensions["wildcat"].start()
+        apps.append(app)
+        return app
+    yield build
+    for app in apps:
+        app.extensions["wildcat"].stop(timeout=10)

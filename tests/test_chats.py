@@ -1,25 +1,11 @@
 """Chats API on both stores: listing and paging, a chat's messages, marking a chat read."""
 import time
 
-import pytest
-
-from tests.test_inbound import GROUP, OWN, PEER, chats, named, wait_event
+from tests.test_inbound import GROUP, OWN, PEER, account, chats, named, wait_event  # noqa: F401
 from tests.util import connected_account, wait_until
 from wildcat.drivers.base import MESSAGE, DriverEvent, SendRequest
 
 NOW = 1_730_700_645_123
-
-
-@pytest.fixture
-def events(runtime):
-    received = []
-    runtime.bus.subscribe(received.append)
-    return received
-
-
-@pytest.fixture
-def account(client):
-    return connected_account(client, "mybot", OWN.split("@")[0])
 
 
 def deliver(runtime, msgs):

@@ -16,13 +16,6 @@ WEBHOOK_KEYS = {"from": str, "message": str, "messageId": str, "timestamp": int,
 
 
 @pytest.fixture
-def events(runtime):
-    received = []
-    runtime.bus.subscribe(received.append)
-    return received
-
-
-@pytest.fixture
 def account(client):
     """A connected sandbox account `mybot` logged in as OWN."""
     return connected_account(client, "mybot", phone=OWN[:11])

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from tests.test_accounts import create, scan
-from tests.test_messaging import PEER, insert, make_app, sent_log, stored  # noqa: F401
+from tests.test_messaging import PEER, insert, sent_log, stored
 from wildcat import media
 
 PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
@@ -248,8 +248,8 @@ def test_not_connected_upload_is_409(client):
     assert response.status_code == 409 and response.json["code"] == "account_not_connected"
 
 
-def test_size_limit(make_app):
-    app = make_app(max_upload_mb=1)
+def test_size_limit(make_app, store_kind):
+    app = make_app(store_kind, max_upload_mb=1)
     client, runtime = app.test_client(), app.extensions["wildcat"]
     create(client)
     scan(client)
@@ -275,8 +275,8 @@ class CountingStream(io.BytesIO):
     readline = read
 
 
-def test_declared_length_refused_before_reading(make_app):
-    app = make_app(max_upload_mb=1)
+def test_declared_length_refused_before_reading(make_app, store_kind):
+    app = make_app(store_kind, max_upload_mb=1)
     client = app.test_client()
     create(client)
     scan(client)
@@ -288,9 +288,9 @@ def test_declared_length_refused_before_reading(make_app):
     assert CountingStream.touched is False
 
 
-def test_media_driver_failure_leaves_nothing(make_app):
+def test_media_driver_failure_leaves_nothing(make_app, store_kind):
     from tests.test_messaging import RejectingSandbox
-    app = make_app(driver=RejectingSandbox())
+    app = make_app(store_kind, driver=RejectingSandbox())
     client, runtime = app.test_client(), app.extensions["wildcat"]
     create(client)
     scan(client)

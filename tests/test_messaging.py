@@ -5,12 +5,10 @@ import time
 
 import pytest
 
-from tests.conftest import make_store, test_config
 from tests.test_accounts import create, scan
 from tests.util import wait_until
 from wildcat.drivers import base
 from wildcat.drivers.sandbox import SandboxDriver, SandboxSession
-from wildcat.factory import create_app
 from wildcat.schemas.messages import is_single_emoji
 from wildcat.services import inbound
 from wildcat.services.rate_limit import SendRateLimiter
@@ -337,24 +335,8 @@ class RejectingSandbox(SandboxDriver):
         return session
 
 
-@pytest.fixture
-def make_app(tmp_path, store_kind):
-    apps = []
-
-    def build(**overrides):
-        driver = overrides.pop("driver", None)
-        app = create_app(test_config(tmp_path, **overrides),
-                         store=make_store(store_kind, tmp_path / str(len(apps))), driver=driver)
-        app.extensions["wildcat"].start()
-        apps.append(app)
-        return app
-    yield build
-    for app in apps:
-        app.extensions["wildcat"].stop(timeout=10)
-
-
-def test_driver_failure_is_502_and_nothing_stored(make_app):
-    app = make_app(driver=RejectingSandbox())
+def test_driver_failure_is_502_and_nothing_stored(make_app, store_kind):
+    app = make_app(store_kind, driver=RejectingSandbox())
     client, runtime = app.test_client(), app.extensions["wildcat"]
     create(client)
     scan(client, phone="15550001111")
@@ -370,8 +352,8 @@ def test_driver_failure_is_502_and_nothing_stored(make_app):
     assert post(client, "send", {"to": PEER, "message": "hi"}).status_code == 200
 
 
-def test_rate_limit_429_with_retry_after(make_app):
-    app = make_app(send_rate_per_minute=3)
+def test_rate_limit_429_with_retry_after(make_app, store_kind):
+    app = make_app(store_kind, send_rate_per_minute=3)
     client = app.test_client()
     create(client)
     scan(client)

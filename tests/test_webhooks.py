@@ -33,21 +33,6 @@ def verify_wildcat_signature(secret: str, headers: dict, body: bytes, tolerance_
 
 
 @pytest.fixture
-def make_app(tmp_path):
-    apps = []
-
-    def make(kind="sqlite", **overrides):
-        path = tmp_path / f"app{len(apps)}"
-        app = create_app(test_config(path, **overrides), store=make_store(kind, path))
-        app.extensions["wildcat"].start()
-        apps.append(app)
-        return app
-    yield make
-    for app in apps:
-        app.extensions["wildcat"].stop(timeout=10)
-
-
-@pytest.fixture
 def receivers():
     started = []
 
