@@ -12,7 +12,7 @@ from neonize.proto.waHistorySync import WAWebProtobufsHistorySync_pb2 as hs  # n
 from neonize.proto.waWeb.WAWebProtobufsWeb_pb2 import WebMessageInfo  # noqa: E402
 from neonize.utils.enum import MediaType  # noqa: E402
 
-from wildcat.drivers import neonize_codec as codec  # noqa: E402
+from workers.neonize import codec  # noqa: E402
 
 OWN = "15550001111:23@s.whatsapp.net"
 ME = "15550001111@s.whatsapp.net"

@@ -18,7 +18,7 @@ import pytest
 
 from tests.fake_sessions import OWN_JID, PEER_JID, write_device_db
 from wildcat.drivers import base
-from wildcat.drivers.neonize import NeonizeDriver
+from workers.neonize.parent_driver import NeonizeDriver
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FAKE = "tests.fake_sessions:FakeSession"
@@ -219,7 +219,7 @@ def test_close_stops_every_session_in_parallel(make_driver):
 
 # -- (b) the real neonize client, offline --------------------------------------------------
 def test_real_neonize_offline_retry_restart_kill_and_stop(make_driver):
-    session, log = open_session(make_driver("workers.neonize_session:NeonizeClientSession"))
+    session, log = open_session(make_driver("workers.neonize.child_client:NeonizeClientSession"))
     session.start()
     assert DIAL_ERROR in log.wait_for(base.CONNECT_FAILED, timeout=15).data["error"]
     first = session.pid
@@ -250,7 +250,7 @@ def test_real_neonize_offline_retry_restart_kill_and_stop(make_driver):
 # -- (c) the child never outlives its parent ----------------------------------------------
 PARENT_SCRIPT = """
 import sys, threading, types
-from wildcat.drivers.neonize import NeonizeDriver
+from workers.neonize.parent_driver import NeonizeDriver
 driver = NeonizeDriver(types.SimpleNamespace(data_dir=sys.argv[1], log_level="WARNING"),
                        session_factory=sys.argv[2])
 seen = threading.Event()
@@ -262,7 +262,7 @@ threading.Event().wait()
 """
 
 
-@pytest.mark.parametrize("factory", [FAKE, "workers.neonize_session:NeonizeClientSession"])
+@pytest.mark.parametrize("factory", [FAKE, "workers.neonize.child_client:NeonizeClientSession"])
 def test_child_exits_when_parent_is_killed(tmp_path, factory):
     parent = subprocess.Popen([sys.executable, "-c", PARENT_SCRIPT, str(tmp_path), factory],
                               cwd=ROOT, stdout=subprocess.PIPE, text=True,
@@ -313,7 +313,7 @@ def test_export_import_round_trip_and_has_session(make_driver, tmp_path):
 NO_NEONIZE_SCRIPT = """
 import sys, threading, types
 from wildcat.drivers import base
-from wildcat.drivers.neonize import NeonizeDriver
+from workers.neonize.parent_driver import NeonizeDriver
 assert "neonize" not in sys.modules
 driver = NeonizeDriver(types.SimpleNamespace(data_dir=sys.argv[1], log_level="WARNING"))
 failed = threading.Event()
@@ -323,7 +323,7 @@ session.start()
 assert failed.wait(20), "no CONNECT_FAILED from the real session host"
 driver.close()
 loaded = sorted(m for m in sys.modules if m.split(".")[0] == "neonize"
-                or m in ("workers.neonize_session", "wildcat.drivers.neonize_codec"))
+                or m in ("workers.neonize.child_client", "workers.neonize.codec"))
 assert not loaded, loaded
 print("clean")
 """
@@ -338,7 +338,7 @@ def test_web_process_never_imports_neonize(tmp_path):
 
 OPUS_SCRIPT = """
 import subprocess, sys
-from workers.neonize_session import to_opus
+from workers.neonize.child_client import to_opus
 wav = subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i",
                       "sine=frequency=440:duration=1", "-f", "wav", "-"],
                      capture_output=True, check=True).stdout
@@ -350,7 +350,7 @@ print("ok")
 
 @pytest.mark.skipif(not os.path.exists("/usr/bin/ffmpeg"), reason="ffmpeg not installed")
 def test_voice_notes_are_converted_to_ogg_opus():
-    # in a subprocess: workers.neonize_session loads neonize, which this process must not
+    # in a subprocess: workers.neonize.child_client loads neonize, which this process must not
     out = subprocess.run([sys.executable, "-c", OPUS_SCRIPT], cwd=ROOT, capture_output=True,
                          env=dict(os.environ, PYTHONPATH=ROOT), text=True, timeout=60)
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-2000:]
@@ -363,7 +363,7 @@ from neonize.events import (ConnectedEv, DisconnectedEv, LoggedOutEv, MessageEv,
 from neonize.proto.Neonize_pb2 import Device, JID, MessageInfo, MessageSource
 from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import Message
 from wildcat.drivers import base
-from workers.neonize_session import NeonizeClientSession
+from workers.neonize.child_client import NeonizeClientSession
 
 out = []
 s = NeonizeClientSession("acct", sys.argv[1], lambda k, d=None, final=False: out.append((k, d, final)))

@@ -210,7 +210,7 @@ def test_session_host_restarts_are_counted(tmp_path):
     import signal
     import types
 
-    from wildcat.drivers.neonize import NeonizeDriver
+    from workers.neonize.parent_driver import NeonizeDriver
 
     driver = NeonizeDriver(types.SimpleNamespace(data_dir=str(tmp_path), log_level="WARNING"),
                            session_factory="tests.fake_sessions:FakeSession")

@@ -11,7 +11,7 @@ def make_driver(config):
     if config.driver == "sandbox":
         from wildcat.drivers.sandbox import SandboxDriver
         return SandboxDriver()
-    from wildcat.drivers.neonize import NeonizeDriver
+    from workers.neonize.parent_driver import NeonizeDriver
     return NeonizeDriver(config)
 
 

@@ -1,5 +1,5 @@
 """The neonize driver: each account's neonize client runs in its own spawned child process
-(workers.session_host), driven over a pipe.
+(workers.neonize.child_host), driven over a pipe.
 
 This module never imports neonize, directly or indirectly: neonize's Go runtime does not
 survive fork, its globals race, a stuck QR login blocks forever and each failed connect leaks
@@ -13,11 +13,11 @@ import threading
 
 from wildcat.drivers import base
 from wildcat.metrics import count_session_host_restart
-from workers.session_host_process import SessionHostProcess
+from workers.neonize.parent_host import SessionHostProcess
 
 log = logging.getLogger(__name__)
 
-DEFAULT_FACTORY = "workers.neonize_session:NeonizeClientSession"
+DEFAULT_FACTORY = "workers.neonize.child_client:NeonizeClientSession"
 SEND_TIMEOUT = 180.0          # media uploads can be large
 PAIR_TIMEOUT = 30.0
 LOGOUT_TIMEOUT = 15.0

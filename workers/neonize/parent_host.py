@@ -1,5 +1,5 @@
 """Parent side of a session host: spawns the child, talks to it, watches it (see
-workers/session_host.py for the child and the pipe protocol)."""
+workers/neonize/child_host.py for the child and the pipe protocol)."""
 import itertools
 import logging
 import multiprocessing
@@ -7,7 +7,7 @@ import threading
 import time
 
 from wildcat.drivers.base import DriverError, NotConnected
-from workers.session_host import run
+from workers.neonize.child_host import run
 
 log = logging.getLogger(__name__)
 

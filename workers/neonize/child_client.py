@@ -17,7 +17,7 @@ from neonize.events import (
 from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import Message
 
 from wildcat.drivers import base
-from wildcat.drivers import neonize_codec as codec
+from workers.neonize import codec
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ class _Client(NewClient):
 
 
 class NeonizeClientSession:
-    """The session host's session object (see workers.session_host for the contract).
+    """The session host's session object (see workers.neonize.child_host for the contract).
     start() runs the blocking neonize connect() in a thread; neonize callbacks only queue
     events, which an event pump thread normalises and emits. Lives until the process ends."""
 

@@ -1,8 +1,8 @@
 """The session host: one account's WhatsApp client, alone in a spawned child process.
 
 `run()` is the child's entry point (the `spawn` target; the parent side is
-workers/session_host_process.py). It owns one session object (by
-default `workers.neonize_session.NeonizeClientSession`, loaded from a "module:Class" path so
+workers/neonize/parent_host.py). It owns one session object (by
+default `workers.neonize.child_client.NeonizeClientSession`, loaded from a "module:Class" path so
 tests can run a fake in a real child) and drives it from commands read off the pipe.
 
 Pipe protocol (pickled tuples):
