@@ -35,7 +35,7 @@ import requests
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from wildcat.config import load_config  # noqa: E402
-from wildcat.services.messages import message_event  # noqa: E402
+from wildcat.services.message_shapes import message_event  # noqa: E402
 from wildcat.services.webhooks import event_body, new_delivery  # noqa: E402
 
 
@@ -137,7 +137,7 @@ def wildcat_rate(base, count, concurrency):
 
     def produce():                     # an account thread publishing its events
         for event in events:
-            runtime.bus.publish(event)
+            runtime.events.emit(event)
     producer = threading.Thread(target=produce)
     producer.start()
     wait_count(base, start_count + count)

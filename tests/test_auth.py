@@ -117,25 +117,30 @@ def test_account_token_on_its_own_and_other_accounts_routes(keyed):
             continue  # no scoped deletes but the admin-only account deletion exist today
         response = call(client, method, url_for_rule(rule, "acca"), bearer(token_a))
         if scoped and rule.endpoint not in ADMIN_ONLY_ENDPOINTS:
-            assert response.status_code != 401, (method, rule.rule, response.json)
+            assert response.status_code not in (401, 403), (method, rule.rule, response.json)
             own += 1
-        else:
-            assert response.status_code == 401, (method, rule.rule, response.status_code)
+        else:   # a valid token out of its scope: 403, not 401
+            assert response.status_code == 403, (method, rule.rule, response.status_code)
+            assert response.json["code"] == "forbidden"
         if scoped:
             response = call(client, method, url_for_rule(rule, "acca"), bearer(token_b))
-            assert response.status_code == 401, ("other account's token", method, rule.rule)
+            assert response.status_code == 403, ("other account's token", method, rule.rule)
             other += 1
     assert own >= 8 and other >= 8
     # The admin-only account routes, spelled out.
-    assert client.delete("/accounts/acca", headers=bearer(token_a)).status_code == 401
-    assert client.post("/accounts/acca/token", headers=bearer(token_a)).status_code == 401
-    assert client.get("/accounts", headers=bearer(token_a)).status_code == 401
-    assert client.post("/accounts", json={"id": "z"}, headers=bearer(token_a)).status_code == 401
-    assert client.get("/webhooks", headers=bearer(token_a)).status_code == 401
+    assert client.delete("/accounts/acca", headers=bearer(token_a)).status_code == 403
+    assert client.post("/accounts/acca/token", headers=bearer(token_a)).status_code == 403
+    assert client.get("/accounts", headers=bearer(token_a)).status_code == 403
+    assert client.post("/accounts", json={"id": "z"}, headers=bearer(token_a)).status_code == 403
+    assert client.get("/webhooks", headers=bearer(token_a)).status_code == 403
+    # Only a missing or wrong credential is 401.
+    assert client.get("/accounts/acca/status").status_code == 401
+    assert client.get("/accounts/acca/status",
+                      headers=bearer(token_a[:-4] + "abcd")).status_code == 401
     # The account's own routes, spelled out.
     assert client.get("/accounts/acca", headers=bearer(token_a)).status_code == 200
     assert client.get("/accounts/acca/status", headers=bearer(token_a)).status_code == 200
-    assert client.get("/accounts/accb/status", headers=bearer(token_a)).status_code == 401
+    assert client.get("/accounts/accb/status", headers=bearer(token_a)).status_code == 403
     assert client.get("/accounts/acca/status", headers=admin()).status_code == 200
 
 

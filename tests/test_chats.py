@@ -3,7 +3,7 @@ import time
 
 from tests.test_inbound import GROUP, OWN, PEER, account, chats, named, wait_event  # noqa: F401
 from tests.util import connected_account, wait_until
-from wildcat.drivers.base import MESSAGE, DriverEvent, SendRequest
+from wildcat.drivers.base import MESSAGE, DriverEvent
 
 NOW = 1_730_700_645_123
 
@@ -152,17 +152,13 @@ def test_mark_read_errors(client, runtime, account):
 def test_read_receipt_reaches_the_other_sandbox_account(client, runtime, account, events):
     connected_account(client, "other", "15550002222")
     other_jid = "15550002222@s.whatsapp.net"
-    result = runtime.supervisor.get("other").call(lambda w: w.session.send(
-        SendRequest(kind="text", to=OWN, text="hello from other")))
-    # What the messaging service records for a send (that issue owns it; done by hand here).
-    runtime.store.insert_message("other", {"messageId": result.messageId, "chatId": OWN,
-                                           "from": other_jid, "fromMe": True, "status": "sent",
-                                           "timestamp": result.timestamp, "text": "hello"})
-    wait_event(events, "message", accountId="mybot", messageId=result.messageId)
+    sent = client.post("/accounts/other/message/send", json={"to": OWN, "message": "hello"})
+    message_id = sent.json["messageId"]
+    wait_event(events, "message", accountId="mybot", messageId=message_id)
     assert client.post(f"/accounts/mybot/chats/{other_jid}/read").status_code == 200
     ack = wait_event(events, "message.ack", accountId="other")
-    assert ack["messageId"] == result.messageId and ack["status"] == "read"
-    assert runtime.store.get_message("other", result.messageId)["status"] == "read"
+    assert ack["messageId"] == message_id and ack["status"] == "read"
+    assert runtime.store.get_message("other", message_id)["status"] == "read"
     assert not named(events, "message.ack", accountId="mybot")
 
 

@@ -5,6 +5,7 @@ import time
 
 import pytest
 
+from tests.sandboxes import GatedSandbox
 from tests.util import connected_account, wait_until
 from wildcat.drivers.base import MESSAGE, DriverEvent
 
@@ -240,15 +241,25 @@ def test_duplicate_delivery_is_stored_and_published_once(client, runtime, accoun
     assert chats(client)[0]["unreadCount"] == 2
 
 
-def test_duplicates_inside_one_burst(runtime, account, events):
+def test_duplicates_inside_one_burst(make_app):
+    driver = GatedSandbox()
+    app = make_app(driver=driver)
+    client, runtime = app.test_client(), app.extensions["wildcat"]
+    connected_account(client, "mybot", "15550001111")
+    events = []
+    runtime.bus.subscribe(events.append)
     worker = runtime.supervisor.get("mybot")
     msg = {"messageId": "B1", "chatId": PEER, "from": PEER, "fromMe": False, "type": "text",
            "text": "x", "timestamp": int(time.time() * 1000), "isGroup": False}
-
-    def burst(w):   # queued behind this call, so the pipeline drains them as one burst
-        for message_id in ("B1", "B1", "B2", "B1"):
-            w.on_driver_event(DriverEvent(MESSAGE, dict(msg, messageId=message_id)))
-    worker.call(burst)
+    driver.gate.clear()   # the worker thread is held in a slow send ...
+    sender = threading.Thread(target=client.post, args=("/accounts/mybot/message/send",),
+                              kwargs={"json": {"to": PEER, "message": "hold"}}, daemon=True)
+    sender.start()
+    wait_until(lambda: driver.sends_started == ["hold"])
+    for message_id in ("B1", "B1", "B2", "B1"):   # ... so these queue up as one burst
+        worker.on_driver_event(DriverEvent(MESSAGE, dict(msg, messageId=message_id)))
+    driver.gate.set()
+    sender.join(10)
     wait_event(events, "message", messageId="B2")
     assert [e["messageId"] for e in named(events, "message")] == ["B1", "B2"]
     assert runtime.store.get_chat("mybot", PEER)["unreadCount"] == 2
@@ -379,7 +390,7 @@ def test_full_queue_blocks_the_driver_until_a_burst_is_taken(config, runtime):
     """Back-pressure: the driver's callback blocks on a full queue; draining a burst
     (take_events) wakes it. The worker thread is not started, so the test drives it."""
     from workers.account_worker import AccountWorker
-    worker = AccountWorker("bp", store=runtime.store, driver=runtime.driver, bus=runtime.bus,
+    worker = AccountWorker("bp", store=runtime.store, driver=runtime.driver, events=runtime.events,
                            config=config, owner="test", queue_size=4)
     for n in range(4):
         worker.on_driver_event(DriverEvent(MESSAGE, {"n": n}))

@@ -66,7 +66,7 @@ def test_pair_without_pending_qr_is_refused(neonize_app):
     client.post("/accounts", json={"id": "nopair"})
     response = client.post("/accounts/nopair/pair", json={"phone": "919876543210"})
     assert response.status_code == 409
-    assert response.json["code"] == "invalid_state"
+    assert response.json["code"] == "no_pending_login"
 
 
 def test_shutdown_leaves_no_child(tmp_path):

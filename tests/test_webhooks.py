@@ -10,10 +10,10 @@ from tests.conftest import make_store, test_config
 from tests.receiver import BlackHole, Receiver
 from tests.util import free_port, wait_until
 from wildcat.config import ConfigError, load_config
-from wildcat.events import make_event
+from wildcat.domain import make_event
 from wildcat.factory import create_app
 from wildcat.netguard import AddressBlocked, check_host, is_blocked_ip
-from wildcat.services.messages import message_event
+from wildcat.services.message_shapes import message_event
 from workers.webhook_sender import parse_retry_after
 
 REFERENCE_TYPES = {"from": str, "message": str, "messageId": str, "timestamp": int,
@@ -66,7 +66,7 @@ def one_delivery(client, webhook_id, **wanted):
 
 def publish(app, name="qr", account_id="acc1", **fields):
     event = make_event(name, account_id, **fields)
-    app.extensions["wildcat"].bus.publish(event)
+    app.extensions["wildcat"].events.emit(event)
     return event
 
 
@@ -139,7 +139,7 @@ def test_message_payload_field_by_field(make_app, receivers, kind):
     app = make_app(kind)
     client, receiver = app.test_client(), receivers()
     hook = register(client, receiver.url)
-    app.extensions["wildcat"].bus.publish(message_event("message", "mybot", sample_message()))
+    app.extensions["wildcat"].events.emit(message_event("message", "mybot", sample_message()))
     request = receiver.wait_for(1)[0]
     body = request.json
     for key, kind_ in REFERENCE_TYPES.items():
@@ -160,7 +160,7 @@ def test_message_payload_field_by_field(make_app, receivers, kind):
     assert delivery["payload"] == body and delivery["event"] == "message"
     image = dict(sample_message(), messageId="3EB0IMAGE", type="image", text=None,
                  hasMedia=True, mimetype="image/jpeg")
-    app.extensions["wildcat"].bus.publish(message_event("message", "mybot", image))
+    app.extensions["wildcat"].events.emit(message_event("message", "mybot", image))
     media = receiver.wait_for(2)[1].json
     for key, kind_ in REFERENCE_TYPES.items():
         assert isinstance(media[key], kind_), key
@@ -176,8 +176,8 @@ def test_events_filters(make_app, receivers):
     register(client, default.url)
     register(client, everything.url, events=["*"])
     register(client, scoped.url, accountId="acc1", events=["message", "qr"])
-    app.extensions["wildcat"].bus.publish(message_event("message", "acc1", sample_message()))
-    app.extensions["wildcat"].bus.publish(message_event("message", "acc2", sample_message()))
+    app.extensions["wildcat"].events.emit(message_event("message", "acc1", sample_message()))
+    app.extensions["wildcat"].events.emit(message_event("message", "acc2", sample_message()))
     publish(app, "message.sent", "acc1")
     publish(app, "qr", "acc2", qr="2@x")
     publish(app, "qr", "acc1", qr="2@y")

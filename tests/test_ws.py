@@ -16,7 +16,7 @@ from tests.util import ServerProcess, free_port, wait_until
 from wildcat.api.ws import check_api_key
 from wildcat.config import ConfigError, load_config
 from wildcat.errors import Unauthorized
-from wildcat.events import make_event
+from wildcat.domain import make_event
 from wildcat.factory import create_app
 
 REFERENCE_KEYS = {"from", "message", "messageId", "timestamp", "accountId", "chatId",

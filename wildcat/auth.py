@@ -20,7 +20,7 @@ import secrets
 
 from flask import g, redirect, request, url_for
 
-from wildcat.errors import Unauthorized
+from wildcat.errors import Forbidden, Unauthorized
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +122,21 @@ def authenticate(config, store):
             account_id = request.args.get("accountId")
         if _account_token_ok(store, account_id, credential):
             return f"account:{account_id}"
+    if credential and _token_owner(store, credential) is not None:
+        raise Forbidden("This account token may only use its own account's routes")
     raise Unauthorized(headers={"WWW-Authenticate": 'Bearer realm="wildcat"'})
+
+
+def _token_owner(store, credential):
+    """The account whose current token `credential` is (None when it is nobody's)."""
+    if not credential.startswith(TOKEN_PREFIX):
+        return None
+    digest = hash_token(credential)
+    for account in store.list_accounts():
+        stored = account.get("tokenHash")
+        if stored and _equal(stored, digest):
+            return account["_id"]
+    return None
 
 
 def register_auth(app):

@@ -43,6 +43,7 @@ class Config:
     reconnect_backoff_cap: float = 120.0
     lease_ttl: float = 30.0
     supervisor_interval: float = 5.0
+    command_timeout: float = 60.0           # an API call's wait for its account (media: 5x)
     instance_id: str = dataclasses.field(default_factory=lambda: uuid.uuid4().hex[:12])
 
     @property
@@ -129,5 +130,6 @@ def load_config(env=None, **overrides) -> Config:
         reconnect_backoff_cap=_float(env, "WILDCAT_RECONNECT_BACKOFF_CAP", 120.0, 0.0),
         lease_ttl=_float(env, "WILDCAT_LEASE_TTL", 30.0, 1.0),
         supervisor_interval=_float(env, "WILDCAT_SUPERVISOR_INTERVAL", 5.0, 0.05),
+        command_timeout=_float(env, "WILDCAT_COMMAND_TIMEOUT", 60.0, 0.1),
     )
     return dataclasses.replace(cfg, **overrides)

@@ -1,42 +1,96 @@
-"""Errors are exceptions; this module turns every one into `{ok: false, error, code}`."""
+"""Errors are exceptions; this module is the one map from every exception to its HTTP status
+and `code`, and turns each into `{ok: false, error, code, details?}`.
+
+Services, workers and schemas raise the classes below (or the driver's and the store's own
+exceptions, translated in TRANSLATED); they never pick an HTTP status. The OpenAPI document
+lists each status's codes from this same table (`codes_by_status`).
+"""
 import logging
 
 from flask import jsonify
 from werkzeug.exceptions import HTTPException
 
+from wildcat.drivers.base import DriverError, NotConnected
+from wildcat.store.base import StoreError
+
 log = logging.getLogger(__name__)
 
 
 class ApiError(Exception):
+    """Base of every error the API answers; a subclass fixes its status, code and message."""
     status = 500
     code = "internal_error"
     message = "Internal server error"
 
-    def __init__(self, message=None, *, code=None, status=None, details=None, headers=None):
+    def __init__(self, message=None, *, details=None, headers=None):
         super().__init__(message or self.message)
         self.message = message or self.message
-        self.code = code or self.code
-        self.status = status or self.status
         self.details = details
         self.headers = headers or {}
 
 
+def _retry_after(seconds):
+    return {"Retry-After": str(max(1, int(seconds)))}
+
+
+# -- 400 ----------------------------------------------------------------------------------
 class BadRequest(ApiError):
     status, code, message = 400, "bad_request", "Bad request"
 
 
-class ValidationFailed(ApiError):
-    status, code, message = 400, "validation_error", "Invalid request"
+class ValidationFailed(BadRequest):
+    code, message = "validation_error", "Invalid request"
 
 
+class InvalidJson(BadRequest):
+    code, message = "invalid_json", "Request body is not valid JSON"
+
+
+class InvalidContentType(BadRequest):
+    code, message = "invalid_content_type", "Unsupported Content-Type"
+
+
+class InvalidMultipart(BadRequest):
+    code, message = "invalid_multipart", "Malformed multipart body"
+
+
+class EmptyFile(BadRequest):
+    code, message = "empty_file", "The uploaded file is empty"
+
+
+class InvalidAudio(BadRequest):
+    code, message = "invalid_audio", "The audio could not be converted to a voice note"
+
+
+class AccountExists(BadRequest):   # 400, as the API reference says
+    code, message = "account_exists", "Account already exists"
+
+
+class WebhookUrlBlocked(BadRequest):
+    code, message = "webhook_url_blocked", "Webhook URL is not allowed"
+
+
+class WebSocketUpgradeRequired(BadRequest):
+    code = "websocket_upgrade_required"
+    message = "GET /ws needs a WebSocket upgrade (ws:// or wss://)"
+
+
+# -- 401 / 403 ----------------------------------------------------------------------------
 class Unauthorized(ApiError):
+    """No credential, or one that is wrong."""
     status, code, message = 401, "unauthorized", "A valid API key is required"
 
 
 class Forbidden(ApiError):
-    status, code, message = 403, "forbidden", "Forbidden"
+    """A valid credential used out of its scope (an account token on another account)."""
+    status, code, message = 403, "forbidden", "This credential may not use this route"
 
 
+class CannotDelete(Forbidden):
+    code, message = "cannot_delete", "Only your own messages can be deleted in a direct chat"
+
+
+# -- 404 ----------------------------------------------------------------------------------
 class NotFound(ApiError):
     status, code, message = 404, "not_found", "Not found"
 
@@ -45,10 +99,31 @@ class AccountNotFound(NotFound):
     code, message = "account_not_found", "Account not found"
 
 
-class AccountExists(ApiError):
-    status, code, message = 400, "account_exists", "Account already exists"
+class MessageNotFound(NotFound):
+    code, message = "message_not_found", "Message not found"
 
 
+class NoMedia(NotFound):
+    code, message = "no_media", "No media in message"
+
+
+class ChatNotFound(NotFound):
+    code, message = "chat_not_found", "Chat not found"
+
+
+class NoQr(NotFound):
+    code, message = "no_qr", "No QR code is pending for this account"
+
+
+class WebhookNotFound(NotFound):
+    code, message = "webhook_not_found", "Webhook not found"
+
+
+class DeliveryNotFound(NotFound):
+    code, message = "delivery_not_found", "Delivery not found"
+
+
+# -- 409 ----------------------------------------------------------------------------------
 class Conflict(ApiError):
     status, code, message = 409, "conflict", "Conflict"
 
@@ -57,6 +132,16 @@ class AccountNotConnected(Conflict):
     code, message = "account_not_connected", "Account is not connected"
 
 
+class NoPendingLogin(Conflict):
+    code = "no_pending_login"
+    message = "No QR login is pending for this account; call connect first"
+
+
+class AccountUnavailable(Conflict):
+    code, message = "account_unavailable", "The account's worker is not running on this instance"
+
+
+# -- 413 / 415 / 416 / 429 ---------------------------------------------------------------
 class PayloadTooLarge(ApiError):
     status, code, message = 413, "payload_too_large", "Upload is too large"
 
@@ -65,16 +150,118 @@ class UnsupportedMedia(ApiError):
     status, code, message = 415, "unsupported_media_type", "Unsupported media type"
 
 
+class RangeNotSatisfiable(ApiError):
+    status, code, message = 416, "range_not_satisfiable", "Requested range not satisfiable"
+
+
 class RateLimited(ApiError):
     status, code, message = 429, "rate_limited", "Too many messages; slow down"
+
+    def __init__(self, message=None, *, retry_after, details=None):
+        super().__init__(message, details=details, headers=_retry_after(retry_after))
+
+
+# -- 500 / 502 ---------------------------------------------------------------------------
+class InternalError(ApiError):
+    pass
 
 
 class SendFailed(ApiError):
     status, code, message = 502, "send_failed", "WhatsApp did not accept the message"
 
 
+class DriverFailed(ApiError):
+    status, code, message = 502, "driver_error", "WhatsApp or the session host refused"
+
+
+class MediaUnavailable(ApiError):
+    status, code, message = 502, "media_unavailable", "The media could not be downloaded"
+
+
+# -- 503 / 504 ---------------------------------------------------------------------------
 class Unavailable(ApiError):
     status, code, message = 503, "unavailable", "Service unavailable"
+
+
+class Unhealthy(Unavailable):
+    code, message = "unhealthy", "Unhealthy"
+
+
+class StoreUnavailable(Unavailable):
+    code, message = "store_unavailable", "The store is not answering; try again shortly"
+
+    def __init__(self, message=None, *, details=None):
+        super().__init__(message, details=details, headers=_retry_after(5))
+
+
+class AccountBusy(Unavailable):
+    code, message = "account_busy", "The account has too much queued work; try again shortly"
+
+    def __init__(self, message=None, *, retry_after=1, details=None):
+        super().__init__(message, details=details, headers=_retry_after(retry_after))
+
+
+class WsCapacity(Unavailable):
+    code, message = "ws_capacity", "Too many WebSocket clients"
+
+
+class FfmpegMissing(Unavailable):
+    code = "ffmpeg_missing"
+    message = "ffmpeg is not installed on the server; voice notes (ptt=true) need it"
+
+
+class ConversionTimeout(Unavailable):
+    code, message = "conversion_timeout", "Converting the audio took too long"
+
+
+class AccountTimeout(ApiError):
+    """The account did not finish the command in time. A command still queued was cancelled
+    and never runs; one already running finishes, and its outcome is stored as usual."""
+    status, code, message = 504, "account_timeout", "The account did not answer in time"
+
+    def __init__(self, message=None, *, started=False, details=None):
+        super().__init__(message, details=details)
+        self.started = started
+
+
+# Exceptions of lower layers that the API answers without their raiser knowing HTTP.
+TRANSLATED = {
+    NotConnected: AccountNotConnected,
+    DriverError: DriverFailed,
+    StoreError: StoreUnavailable,
+}
+
+# Statuses the framework itself answers (routing, methods, limits) besides the table above.
+FRAMEWORK_CODES = {404: ["not_found"], 405: ["method_not_allowed"], 413: ["payload_too_large"]}
+
+
+def _all_classes(cls=ApiError):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _all_classes(sub)
+
+
+def codes_by_status() -> dict[int, list[str]]:
+    """{status: [code, …]} of every error the API can answer (the OpenAPI document's list)."""
+    table = {}
+    for cls in [ApiError, *_all_classes()]:
+        table.setdefault(cls.status, set()).add(cls.code)
+    for status, codes in FRAMEWORK_CODES.items():
+        table.setdefault(status, set()).update(codes)
+    return {status: sorted(codes) for status, codes in sorted(table.items())}
+
+
+def translate(exc: BaseException) -> ApiError | None:
+    """The ApiError a lower layer's exception is answered with (None when it is unexpected)."""
+    if isinstance(exc, ApiError):
+        return exc
+    for cls in type(exc).__mro__:
+        target = TRANSLATED.get(cls)
+        if target is not None:
+            if target is StoreUnavailable:
+                return target()   # the backend's text may name hosts and paths
+            return target(str(exc)[:300] or None)
+    return None
 
 
 def error_response(status, code, message, details=None, headers=None):
@@ -88,8 +275,8 @@ def error_response(status, code, message, details=None, headers=None):
     return response
 
 
-def _snake(name):
-    return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_").replace(" ", "")
+def api_error_response(exc: ApiError):
+    return error_response(exc.status, exc.code, exc.message, exc.details, exc.headers)
 
 
 def register_error_handlers(app):
@@ -97,13 +284,13 @@ def register_error_handlers(app):
 
     @app.errorhandler(ApiError)
     def _api_error(exc):
-        return error_response(exc.status, exc.code, exc.message, exc.details, exc.headers)
+        return api_error_response(exc)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc):
         code = (exc.name or "error").lower().replace(" ", "_").replace("-", "_")
         if exc.code == 413:
-            return error_response(413, "payload_too_large", "Upload is too large")
+            return api_error_response(PayloadTooLarge())
         headers = {}
         if exc.code == 405 and exc.get_response().headers.get("Allow"):
             headers["Allow"] = exc.get_response().headers["Allow"]
@@ -111,5 +298,10 @@ def register_error_handlers(app):
 
     @app.errorhandler(Exception)
     def _unexpected(exc):
+        known = translate(exc)
+        if known is not None:
+            if isinstance(known, StoreUnavailable):
+                log.warning("the store did not answer: %s", exc)
+            return api_error_response(known)
         log.exception("unhandled error")
-        return error_response(500, "internal_error", "Internal server error")
+        return api_error_response(InternalError())

@@ -1,20 +1,8 @@
 """The in-process event bus: one event model feeding webhooks and WebSocket subscribers."""
 import logging
 import threading
-import time
 
 log = logging.getLogger(__name__)
-
-
-def now_ms() -> int:
-    return int(time.time() * 1000)
-
-
-def make_event(name: str, account_id: str, **fields) -> dict:
-    """A flat event dict: event, accountId, timestamp (ms) and its own fields."""
-    event = {"event": name, "accountId": account_id, "timestamp": now_ms()}
-    event.update(fields)
-    return event
 
 
 class EventBus:

@@ -12,8 +12,9 @@ import magic
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import parse_form_data
 
-from wildcat.errors import ApiError, BadRequest, PayloadTooLarge, UnsupportedMedia, \
-    ValidationFailed
+from wildcat.errors import (ConversionTimeout, EmptyFile, FfmpegMissing, InvalidAudio,
+                            InvalidContentType, InvalidMultipart, PayloadTooLarge,
+                            UnsupportedMedia, ValidationFailed)
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +92,7 @@ def receive_upload(request, field, max_bytes):
     when the block ends.
     """
     if request.mimetype != "multipart/form-data":
-        raise BadRequest("Content-Type must be multipart/form-data", code="invalid_content_type")
+        raise InvalidContentType("Content-Type must be multipart/form-data")
     body_limit = max_bytes + FORM_OVERHEAD
     if request.content_length is not None and request.content_length > body_limit:
         raise too_large(max_bytes)
@@ -110,13 +111,13 @@ def receive_upload(request, field, max_bytes):
         except RequestEntityTooLarge:
             raise too_large(max_bytes) from None
         except ValueError:
-            raise BadRequest("Malformed multipart body", code="invalid_multipart") from None
+            raise InvalidMultipart() from None
         storage = files.get(field)
         if storage is None or not isinstance(storage.stream, SpoolFile):
             raise ValidationFailed(f"{field} file is required")
         spool = storage.stream
         if spool.size == 0:
-            raise BadRequest(f"{field} file is empty", code="empty_file")
+            raise EmptyFile(f"{field} file is empty")
         spool.flush()
         mimetype = sniff(spool.name)
         upload = Upload(spool, safe_filename(storage.filename, mimetype, field), mimetype)
@@ -191,18 +192,15 @@ def to_voice_note(upload, *, ffmpeg=None, timeout=FFMPEG_TIMEOUT) -> Upload:
         done = subprocess.run(cmd, capture_output=True, timeout=timeout)
     except FileNotFoundError:
         out.close()
-        raise ApiError("ffmpeg is not installed on the server; voice notes (ptt=true) need it",
-                       status=503, code="ffmpeg_missing") from None
+        raise FfmpegMissing() from None
     except subprocess.TimeoutExpired:
         out.close()
-        raise ApiError(f"Converting the audio took longer than {timeout:.0f}s", status=503,
-                       code="conversion_timeout") from None
+        raise ConversionTimeout(f"Converting the audio took longer than {timeout:.0f}s") from None
     if done.returncode != 0:
         out.close()
         log.warning("ffmpeg failed (%s): %s", done.returncode,
                     done.stderr.decode("utf-8", "replace")[-300:])
-        raise BadRequest("The audio could not be converted to a voice note",
-                         code="invalid_audio")
+        raise InvalidAudio()
     out.size = os.path.getsize(out.name)
     stem = os.path.splitext(upload.filename)[0] or "voice"
     return Upload(out, stem + ".ogg", VOICE_MIMETYPE)

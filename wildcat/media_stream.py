@@ -4,7 +4,7 @@ from urllib.parse import quote
 
 from flask import Response
 
-from wildcat.errors import ApiError
+from wildcat.errors import RangeNotSatisfiable
 
 STREAM_CHUNK = 256 * 1024
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)\Z")
@@ -35,9 +35,7 @@ def parse_range(header, length):
         else:
             start, end = max(0, length - suffix), length - 1
     if start >= length:
-        raise ApiError("Requested range not satisfiable", status=416,
-                       code="range_not_satisfiable",
-                       headers={"Content-Range": f"bytes */{length}"})
+        raise RangeNotSatisfiable(headers={"Content-Range": f"bytes */{length}"})
     return start, end
 
 
@@ -69,7 +67,7 @@ def media_response(media, *, filename, mimetype, range_header=None, if_range=Non
     etag = f'"{media.mediaId}"'
     try:
         wanted = parse_range(range_header, length) if not if_range or if_range == etag else None
-    except ApiError:
+    except RangeNotSatisfiable:
         media.close()
         raise
     start, end = wanted or (0, length - 1)

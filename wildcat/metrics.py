@@ -16,6 +16,8 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, ProcessColl
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4, generate_latest
 
+from wildcat import domain
+
 log = logging.getLogger(__name__)
 
 CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4  # understood by every Prometheus
@@ -40,9 +42,6 @@ HTTP_DURATION = Histogram("wildcat_http_request_duration_seconds", "HTTP request
                           ["endpoint"], registry=REGISTRY,
                           buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10))
 
-ACCOUNT_STATUSES = ("not_started", "connecting", "connected", "reconnecting", "disconnected",
-                    "logged_out")
-DELIVERY_STATUSES = ("pending", "delivering", "delivered", "failed")
 _METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 _DIRECTIONS = {"message": "in", "message.sent": "out"}
 
@@ -82,7 +81,7 @@ def on_event(event: dict) -> None:
 
 def account_statuses(runtime) -> dict:
     """{status: count} over the stored accounts, using each worker's live status."""
-    counts = dict.fromkeys(ACCOUNT_STATUSES, 0)
+    counts = dict.fromkeys(domain.ACCOUNT_STATUSES, 0)
     workers = runtime.supervisor.workers()
     for account in runtime.store.list_accounts():
         worker = workers.get(account["_id"])
@@ -114,7 +113,7 @@ class RuntimeCollector:
         deliveries = GaugeMetricFamily("wildcat_webhook_deliveries",
                                        "Webhook deliveries in the outbox by outcome",
                                        labels=["status"])
-        for status in sorted(set(DELIVERY_STATUSES) | set(counts)):
+        for status in sorted(set(domain.DELIVERY_STATUSES) | set(counts)):
             deliveries.add_metric([status], counts.get(status, 0))
         yield deliveries
         yield GaugeMetricFamily("wildcat_webhook_outbox_depth",

@@ -10,7 +10,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, current_app, jsonify, render_template, send_from_directory
 from marshmallow import fields
 
-from wildcat.errors import NotFound
+from wildcat.errors import NotFound, codes_by_status
 from wildcat.schemas import responses as r
 from wildcat.schemas.common import Jid, MessageId
 
@@ -22,21 +22,31 @@ JID_PATTERN = (r"^(\+?[1-9][0-9]{6,14}|[0-9]{5,20}(:[0-9]{1,3})?@s\.whatsapp\.ne
 # Printable ASCII without space, '#', '/', '?' or '\' (what real message ids are made of).
 MESSAGE_ID_PATTERN = r'^[!"$-.0->@-\[\]-~]{1,128}$'
 CHAT_ID_PATTERN = (r'^(\+?[1-9][0-9]{6,14}|[!"$-.0->A-\[\]-~]{1,100}@[!"$-.0->@-\[\]-~]{1,60})$')
-ERRORS = {
-    400: "Invalid request: a body or query field is missing or wrong (`validation_error`, "
-         "`invalid_json`, `invalid_content_type`, `bad_request`, `account_exists`)",
-    401: "A valid API key (or this account's token) is required (`unauthorized`)",
-    403: "Not allowed (`cannot_delete`: only your own messages in a direct chat)",
-    404: "Not found (`account_not_found`, `not_found`, `no_qr`, …)",
-    409: "Conflict with the account's state (`account_not_connected`, `invalid_state`, "
-         "`account_unavailable`)",
-    413: "The upload is over WILDCAT_MAX_UPLOAD_MB (`payload_too_large`)",
-    415: "The uploaded file's type is not accepted (`unsupported_media_type`)",
+ERROR_SUMMARIES = {
+    400: "Invalid request: a body or query field is missing or wrong",
+    401: "A valid API key (or this account's token) is required",
+    403: "The credential is valid but may not do this",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict with the account's state",
+    413: "The body is over its limit (uploads: WILDCAT_MAX_UPLOAD_MB)",
+    415: "The uploaded file's type is not accepted",
     416: "The Range cannot be satisfied",
-    429: "Over WILDCAT_SEND_RATE_PER_MINUTE (`rate_limited`); see Retry-After",
-    502: "WhatsApp or the session host refused (`send_failed`, `driver_error`)",
-    503: "Unavailable (`unhealthy`, `ws_capacity`, `ffmpeg_missing`, audio conversion timeout)",
+    429: "Over WILDCAT_SEND_RATE_PER_MINUTE; see Retry-After",
+    500: "Unexpected server error",
+    502: "WhatsApp or the session host refused",
+    503: "Unavailable for now; see Retry-After where given",
+    504: "The account did not answer in time",
 }
+
+
+def error_descriptions() -> dict[int, str]:
+    """Each status's description with its codes, from the one error table (wildcat.errors)."""
+    return {status: ERROR_SUMMARIES.get(status, "Error") + " (" +
+            ", ".join(f"`{code}`" for code in codes) + ")"
+            for status, codes in codes_by_status().items()}
+
+
 REQUEST_ID = {"X-Request-Id": {"description": "The request id (the caller's if sane)",
                                "schema": {"type": "string"}}}
 BINARY = {"type": "string", "format": "binary"}
@@ -84,7 +94,9 @@ class Doc:
         validated = self.body or self.query or self.files or "<chat_id>" in rule.rule or \
             "<message_id>" in rule.rule
         errors |= {400} if validated else set()
-        errors |= set() if self.public else {401}
+        # A credential out of its scope (403), the store not answering (503).
+        errors |= set() if self.public else {401, 403, 503}
+        errors |= {503, 504} if 502 in errors else set()   # an account command: busy, timed out
         errors |= {404} if scoped else set()
         op["responses"] = {str(self.status): self._success()}
         op["responses"].update({str(k): v for k, v in self.extra.items()})
@@ -129,7 +141,7 @@ def _custom_fields(self, field, **kwargs):
     if isinstance(field, MessageId):
         return {"pattern": MESSAGE_ID_PATTERN}
     if field.name == "events" and isinstance(field, fields.List) and field.validators:
-        from wildcat.services.webhooks import EVENT_NAMES
+        from wildcat.domain import EVENT_NAMES
         return {"items": {"type": "string", "enum": [*EVENT_NAMES, "*"]}, "uniqueItems": True}
     if field.name == "url" and isinstance(field, fields.String) and field.validators:
         return {"format": "uri", "pattern": r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/\S*)?$",
@@ -177,7 +189,7 @@ def build_spec(app) -> dict:
         "type": "http", "scheme": "bearer",
         "description": "`Authorization: Bearer <WILDCAT_API_KEY or account token>`"})
     spec.components.schema("Error", schema=r.ErrorResponse)
-    for status, text in ERRORS.items():
+    for status, text in error_descriptions().items():
         spec.components.response(f"E{status}", {
             "description": text, "headers": REQUEST_ID,
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})

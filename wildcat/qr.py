@@ -4,7 +4,14 @@ import io
 import qrcode
 import qrcode.image.svg
 
-from workers.account_worker import render_terminal_qr
+
+def render_terminal_qr(code: str) -> str:
+    """The QR drawn with text characters (the server log, `?format=txt`)."""
+    qr = qrcode.QRCode(border=1)
+    qr.add_data(code)
+    out = io.StringIO()
+    qr.print_ascii(out=out)
+    return out.getvalue()
 
 
 def render(code: str, fmt: str):

@@ -20,16 +20,23 @@ class Runtime:
 
     def __init__(self, config, store, driver):
         from wildcat.services.inbound import InboundPipeline
+        from wildcat.services.outbound import OutboundPipeline
+        from wildcat.services.outbox import EventSink, Outbox
         from wildcat.services.rate_limit import SendRateLimiter
+        from wildcat.services.webhooks import WebhookRegistry
         from workers.supervisor import Supervisor
         from workers.webhook_dispatcher import WebhookDispatcher
 
         self.config, self.store, self.driver = config, store, driver
-        self.bus = EventBus()
+        self.bus = EventBus()                          # in-process subscribers: /ws, metrics
+        self.outbox = Outbox(store, WebhookRegistry(store))
+        self.events = EventSink(self.outbox, self.bus)   # emit(): outbox write, then the bus
         self.send_limiter = SendRateLimiter(config.send_rate_per_minute)
-        self.inbound = InboundPipeline(store, self.bus)
-        self.supervisor = Supervisor(config, store, driver, self.bus, inbound=self.inbound)
-        self.dispatcher = WebhookDispatcher(config, store, self.bus)
+        self.inbound = InboundPipeline(store, self.events)
+        self.outbound = OutboundPipeline(store, self.events)
+        self.supervisor = Supervisor(config, store, driver, self.events, inbound=self.inbound,
+                                     outbound=self.outbound)
+        self.dispatcher = WebhookDispatcher(config, store, self.outbox)
         self.started = False
 
     def start(self):

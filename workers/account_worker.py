@@ -1,35 +1,29 @@
-"""One account's long-lived thread: its connection, its lease, its events, its sends."""
+"""One account's long-lived thread: its connection, its lease, its events, its commands."""
 import concurrent.futures
-import io
 import logging
 import queue
 import threading
 import time
+import typing
 
-import qrcode
-
+from wildcat import commands, domain
+from wildcat.domain import (CONNECTED, CONNECTING, DISCONNECTED, LOGGED_OUT, NOT_STARTED,
+                            RECONNECTING, backoff_delay, iso_now, make_event)
 from wildcat.drivers import base
-from wildcat.events import make_event
-from workers.account_custody import AccountLease, SessionSnapshots
-from workers.backoff import backoff_delay
+from wildcat.errors import AccountBusy, AccountTimeout, AccountUnavailable, NoPendingLogin
+from wildcat.metrics import send_timer
+from wildcat.qr import render_terminal_qr
+from workers.account_lease import AccountLease
+from workers.session_snapshots import SessionSnapshots
 
 log = logging.getLogger(__name__)
 
-NOT_STARTED, CONNECTING, CONNECTED = "not_started", "connecting", "connected"
-RECONNECTING, DISCONNECTED, LOGGED_OUT = "reconnecting", "disconnected", "logged_out"
-STATUSES = (NOT_STARTED, CONNECTING, CONNECTED, RECONNECTING, DISCONNECTED, LOGGED_OUT)
 
-
-def iso_now() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + ".%03dZ" % (time.time() % 1 * 1000)
-
-
-def render_terminal_qr(code: str) -> str:
-    qr = qrcode.QRCode(border=1)
-    qr.add_data(code)
-    out = io.StringIO()
-    qr.print_ascii(out=out)
-    return out.getvalue()
+class AccountState(typing.NamedTuple):
+    """What the API may read of a worker without asking its thread."""
+    status: str
+    qr: str | None
+    jid: str | None
 
 
 class AccountWorker:
@@ -37,16 +31,18 @@ class AccountWorker:
 
     Started by the Supervisor when the server process exists (or the account is created);
     stopped by `stop()` (shutdown: the session is kept) or `delete()`. It owns the account's
-    DriverSession and store lease. Driver events and API calls go through one bounded queue,
-    so inbound events and sends run in order, on this thread, one at a time.
+    DriverSession and store lease. Driver events and typed commands (wildcat/commands.py)
+    go through one bounded queue, so inbound events and sends run in order, on this thread,
+    one at a time. Inbound events go to the inbound pipeline; what a Send did goes to the
+    outbound pipeline; every event leaves through `events.emit` (outbox, then subscribers).
     """
 
-    def __init__(self, account_id, *, store, driver, bus, config, owner, inbound=None,
-                 queue_size=10000):
+    def __init__(self, account_id, *, store, driver, events, config, owner, inbound=None,
+                 outbound=None, queue_size=10000):
         self.account_id = account_id
-        self.store, self.driver, self.bus, self.config = store, driver, bus, config
+        self.store, self.driver, self.events, self.config = store, driver, events, config
         self.owner = owner
-        self.inbound = inbound
+        self.inbound, self.outbound = inbound, outbound
         self.name = f"account-{account_id}"
         self.current_status = NOT_STARTED
         self.qr = None
@@ -91,37 +87,53 @@ class AccountWorker:
         self._stop_event.wait(seconds)
 
     # -- API side (any thread) -----------------------------------------------------------
-    def call(self, fn, timeout=60.0):
-        """Run fn(self) on the worker thread, in order with everything else; return its result."""
+    def state(self) -> AccountState:
+        return AccountState(self.current_status, self.qr, self.jid)
+
+    def require_connected(self):
+        """Raise NotConnected unless the account can send now (the one "is it connected"
+        check: the API asks it before taking a send token, the thread before a command)."""
+        if self.current_status != CONNECTED or self.session is None:
+            raise base.NotConnected("Account is not connected")
+
+    def execute(self, command: commands.Command):
+        """Run `command` on the worker thread, in order with everything else; its result.
+
+        Queue full: AccountBusy. Not done within `command.timeout`: AccountTimeout — a
+        command still queued is cancelled and never runs; one already running finishes.
+        """
         if not self.is_alive():
-            raise base.DriverError("account worker is not running")
+            raise AccountUnavailable()
         future = concurrent.futures.Future()
+        timeout = command.deadline_seconds(self.config.command_timeout)
+        deadline = time.monotonic() + timeout
         try:
-            self._queue.put(("call", (fn, future)), timeout=timeout)
+            self._queue.put_nowait(("command", (command, future, deadline)))
         except queue.Full:
-            raise base.DriverError("account is overloaded; try again") from None
+            log.warning("account %s: command queue full; refusing %s", self.account_id,
+                        command.name)
+            raise AccountBusy() from None
         try:
             return future.result(timeout)
         except concurrent.futures.TimeoutError:
-            raise base.DriverError("timed out waiting for the account") from None
-
-    def connect(self):
-        return self.call(lambda w: w._do_connect())
-
-    def disconnect(self):
-        return self.call(lambda w: w._do_disconnect())
-
-    def logout(self):
-        return self.call(lambda w: w._do_logout())
+            pass
+        if future.cancel():
+            log.warning("account %s: %s cancelled after %.1fs in the queue", self.account_id,
+                        command.name, timeout)
+            raise AccountTimeout(f"The account did not start the {command.name} within "
+                                 f"{timeout:g}s; it was cancelled and will not run")
+        if future.done():            # finished between the timeout and the cancel
+            return future.result()
+        log.warning("account %s: %s still running after %.1fs", self.account_id, command.name,
+                    timeout)
+        raise AccountTimeout(f"The {command.name} is still running after {timeout:g}s; its "
+                             "outcome will be stored when it finishes", started=True)
 
     def delete(self):
         """Unlink and forget the account's session, then end the thread."""
         if self.is_alive():
-            self.call(lambda w: w._do_delete())
+            self.execute(commands.Delete())
         self.join(10)
-
-    def pair(self, phone):
-        return self.call(lambda w: w._do_pair(phone))
 
     def on_driver_event(self, event):
         """The driver's callback: hand the event over (blocks when the queue is full)."""
@@ -155,8 +167,8 @@ class AccountWorker:
                     kind, payload = None, None
                 if kind == "event":
                     self._safe(self._handle_event, payload)
-                elif kind == "call":
-                    self._run_call(*payload)
+                elif kind == "command":
+                    self._run_command(*payload)
                 self._safe(self._run_timers)
         finally:
             self._shutdown()
@@ -168,11 +180,15 @@ class AccountWorker:
         except Exception:
             log.exception("account %s: error in %s", self.account_id, fn.__name__)
 
-    def _run_call(self, fn, future):
+    def _run_command(self, command, future, deadline):
+        if time.monotonic() >= deadline and future.cancel():
+            return                   # its caller is giving up this instant: never run late
         if not future.set_running_or_notify_cancel():
-            return
+            return                   # cancelled by its caller
         try:
-            future.set_result(fn(self))
+            if command.needs_connection:
+                self.require_connected()
+            future.set_result(self._handlers[type(command)](self, command))
         except BaseException as exc:
             future.set_exception(exc)
 
@@ -207,8 +223,8 @@ class AccountWorker:
                 kind, payload = self._queue.get_nowait()
             except queue.Empty:
                 return
-            if kind == "call":
-                payload[1].set_exception(base.DriverError("account worker stopped"))
+            if kind == "command" and payload[1].set_running_or_notify_cancel():
+                payload[1].set_exception(AccountUnavailable("The account's worker stopped"))
 
     # -- state ---------------------------------------------------------------------------
     def account(self):
@@ -225,8 +241,9 @@ class AccountWorker:
             self.store.update_account(self.account_id, fields)
         if previous != status or extra:
             log.info("account %s: %s -> %s (%s)", self.account_id, previous, status, reason)
-            self.bus.publish(make_event("connection.update", self.account_id, status=status,
-                                        previous=previous, reason=reason, **extra))
+            self.events.emit(make_event(domain.CONNECTION_UPDATE, self.account_id,
+                                        status=status, previous=previous, reason=reason,
+                                        **extra))
 
     # -- connecting ----------------------------------------------------------------------
     def _autoconnect(self):
@@ -299,8 +316,31 @@ class AccountWorker:
 
     def _do_pair(self, phone):
         if self.session is None or self.current_status != CONNECTING or self.qr is None:
-            raise base.NotConnected("pairing needs a pending QR login; call connect first")
+            raise NoPendingLogin("Pairing needs a pending QR login; call connect first")
         return self.session.pair_phone(phone)
+
+    # -- commands (worker thread) --------------------------------------------------------
+    def _send(self, command):
+        with send_timer():   # wildcat_send_latency_seconds
+            result = self.session.send(command.request)
+        return self.outbound.sent(self.account_id, self.jid, command, result)
+
+    def _download_media(self, message):
+        self.require_connected()
+        return self.session.download_media(message)
+
+    _handlers = {
+        commands.Connect: lambda w, c: w._do_connect(),
+        commands.Disconnect: lambda w, c: w._do_disconnect(),
+        commands.Logout: lambda w, c: w._do_logout(),
+        commands.Delete: lambda w, c: w._do_delete(),
+        commands.Pair: lambda w, c: w._do_pair(c.phone),
+        commands.Send: lambda w, c: w._send(c),
+        commands.MarkRead: lambda w, c: w.outbound.mark_read(w.account_id, c.chat_id,
+                                                             w.session.mark_read),
+        commands.Download: lambda w, c: w.outbound.download(w.account_id, c.message_id,
+                                                            w._download_media),
+    }
 
     def _close_session(self):
         session, self.session = self.session, None
@@ -321,7 +361,7 @@ class AccountWorker:
     def _on_qr(self, data):
         self.set_status(CONNECTING, "awaiting_qr_scan")
         self.qr = data["code"]
-        self.bus.publish(make_event("qr", self.account_id, qr=data["code"]))
+        self.events.emit(make_event(domain.QR, self.account_id, qr=data["code"]))
         log.info("account %s: scan this QR code with WhatsApp (Linked devices)\n%s",
                  self.account_id, render_terminal_qr(data["code"]))
 

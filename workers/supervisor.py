@@ -17,9 +17,9 @@ class Supervisor:
     instance on the same store (which is how a standby takes over an expired lease).
     """
 
-    def __init__(self, config, store, driver, bus, inbound=None):
-        self.config, self.store, self.driver, self.bus = config, store, driver, bus
-        self.inbound = inbound
+    def __init__(self, config, store, driver, events, inbound=None, outbound=None):
+        self.config, self.store, self.driver, self.events = config, store, driver, events
+        self.inbound, self.outbound = inbound, outbound
         self.owner = f"{config.instance_id}"
         self.sync_interval = config.supervisor_interval
         self.name = "supervisor"
@@ -84,8 +84,8 @@ class Supervisor:
             if worker is not None and worker.is_alive():
                 return worker
             worker = AccountWorker(account_id, store=self.store, driver=self.driver,
-                                   bus=self.bus, config=self.config, owner=self.owner,
-                                   inbound=self.inbound)
+                                   events=self.events, config=self.config, owner=self.owner,
+                                   inbound=self.inbound, outbound=self.outbound)
             self._workers[account_id] = worker
             worker.start(autoconnect=autoconnect)
             return worker

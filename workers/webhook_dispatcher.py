@@ -5,9 +5,7 @@ import queue
 import threading
 import time
 
-from wildcat.events import now_ms
-from wildcat.services.webhooks import FAILED, WebhookRegistry, fan_out
-from workers.backoff import backoff_delay
+from wildcat.domain import FAILED, backoff_delay, now_ms
 from workers.webhook_lanes import Lane
 from workers.webhook_sender import Outcome, attempt, make_session, result_fields
 
@@ -21,15 +19,15 @@ RECORD_BACKLOG = 1000      # results waiting to be stored before sending pauses
 # delivery would double them. Not a valid account id, so never an account's lease.
 DISPATCH_LEASE = "webhook-dispatcher:"
 PURGE_INTERVAL = 3600.0    # seconds between purges of expired finished deliveries
-UNSAVED_MAX = 100_000      # events kept in memory while the store refuses their deliveries
 
 
 class WebhookDispatcher:
     """Delivers every outbox entry at least once, isolating endpoints from each other.
 
     Created by the Runtime, started by `Runtime.start()` (after the server process exists),
-    stopped by `stop()` + `join()`. It owns: the fan-out subscription on the event bus (one
-    store batch per event, written before anything is queued), one dispatcher thread that
+    stopped by `stop()` + `join()`. The outbox (wildcat/services/outbox.py) writes each
+    event's deliveries before anything is published and wakes it. It owns one dispatcher
+    thread that
     reads due deliveries per webhook ("lane") from the store — at start, when woken, when a
     retry falls due and every `webhook_poll_interval` — and a pool of
     `webhook_concurrency` sender threads, each with its own keep-alive session.
@@ -45,9 +43,10 @@ class WebhookDispatcher:
 
     name = "webhook-dispatcher"
 
-    def __init__(self, config, store, bus):
-        self.config, self.store, self.bus = config, store, bus
-        self.registry = WebhookRegistry(store)
+    def __init__(self, config, store, outbox):
+        self.config, self.store, self.outbox = config, store, outbox
+        self.registry = outbox.registry
+        outbox.on_written = self.notify
         n = self.concurrency = config.webhook_concurrency
         self.suspect_slots, self.reserve = max(1, n // 4), max(1, n // 8)
         self.slow_after = min(2.0, config.webhook_timeout / 2)
@@ -60,16 +59,12 @@ class WebhookDispatcher:
         self._lanes, self._lanes_version, self._rr = {}, -1, 0
         self._free, self._suspect_inflight = n, 0
         self._next_poll = 0.0
-        self._thread, self._recorder, self._senders, self._unsubscribe = None, None, [], None
-        # Events whose deliveries could not be written (store down): retried by the
-        # dispatcher thread so a short outage does not lose them (not across a crash).
-        self._unsaved = collections.deque(maxlen=UNSAVED_MAX)
+        self._thread, self._recorder, self._senders = None, None, []
         self.leading, self._lease_renew_at = False, 0.0
         self._next_purge = 0.0
 
     # -- lifecycle -----------------------------------------------------------------------
     def start(self):
-        self._unsubscribe = self.bus.subscribe(self._on_event)
         self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
         self._thread.start()
         for i in range(self.concurrency):
@@ -82,9 +77,7 @@ class WebhookDispatcher:
         self._recorder.start()
 
     def stop(self):
-        """Stop fanning out and sending; undelivered entries stay pending in the store."""
-        if self._unsubscribe:
-            self._unsubscribe()
+        """Stop sending; undelivered entries stay pending in the store."""
         self._stop_event.set()
         self._wake.set()
         for _ in self._senders:
@@ -100,31 +93,6 @@ class WebhookDispatcher:
         return bool(self._thread and self._thread.is_alive())
 
     # -- signals from other threads ------------------------------------------------------
-    def _on_event(self, event):
-        """Bus subscriber (publisher's thread): persist the deliveries, then wake."""
-        try:
-            docs = fan_out(self.store, self.registry, event)
-        except Exception:
-            log.exception("account %s: could not queue webhook deliveries for %s; will retry",
-                          event.get("accountId"), event.get("event"))
-            if len(self._unsaved) == self._unsaved.maxlen:
-                log.error("webhook dispatcher: %d unsaved events, dropping the oldest",
-                          len(self._unsaved))
-            self._unsaved.append(event)
-            self._wake.set()
-            return
-        if docs:
-            self.notify([d["webhookId"] for d in docs])
-
-    def _save_unsaved(self):
-        """Dispatcher thread: write the deliveries of events the store refused earlier."""
-        while self._unsaved:
-            event = self._unsaved[0]
-            docs = fan_out(self.store, self.registry, event)   # raises while still down
-            self._unsaved.popleft()
-            if docs:
-                self.notify([d["webhookId"] for d in docs])
-
     def notify(self, webhook_ids):
         """New due deliveries exist for these webhooks."""
         with self._lock:
@@ -152,7 +120,7 @@ class WebhookDispatcher:
         errors = 0
         while not self._stop_event.is_set():
             try:
-                self._save_unsaved()
+                self.outbox.retry_unsaved()
                 if self._lead():
                     self._purge_expired()
                     timeout = min(self._cycle(), self._until_renewal())

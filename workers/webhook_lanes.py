@@ -3,7 +3,7 @@ import collections
 import heapq
 import logging
 
-from workers.backoff import backoff_delay
+from wildcat.domain import backoff_delay
 from workers.webhook_sender import MAX_RETRY_AFTER
 
 log = logging.getLogger(__name__)

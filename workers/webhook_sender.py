@@ -10,11 +10,9 @@ import time
 
 import requests
 
-from wildcat.events import now_ms
+from wildcat.domain import DELIVERED, FAILED, PENDING, backoff_delay, iso_now, now_ms
 from wildcat.netguard import AddressBlocked, GuardedAdapter
-from wildcat.services.webhooks import DELIVERED, FAILED, PENDING, event_body, sign
-from workers.account_worker import iso_now
-from workers.backoff import backoff_delay
+from wildcat.services.webhooks import event_body, sign
 
 USER_AGENT = "WILDCAT-Webhooks/1"
 MAX_RESPONSE_BYTES = 64 * 1024   # read at most this much of a reply; more closes the socket

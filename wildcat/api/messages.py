@@ -8,7 +8,8 @@ from wildcat.media_stream import media_response
 from wildcat.schemas import json_body, load
 from wildcat.schemas.messages import MEDIA_SCHEMAS, DeleteSchema, ReactSchema, ReplySchema, \
     SendTextSchema
-from wildcat.services import messaging as service
+from wildcat.services import message_media, sending
+from wildcat.services.accounts import connected_worker
 
 bp = Blueprint("messages", __name__)
 
@@ -19,46 +20,46 @@ react_schema, delete_schema = ReactSchema(), DeleteSchema()
 @bp.post("/accounts/<account_id>/message/send")
 def send_text(account_id):
     data = load(text_schema, json_body())
-    return jsonify(ok=True, messageId=service.send_text(runtime(), account_id, data))
+    return jsonify(ok=True, messageId=sending.send_text(runtime(), account_id, data))
 
 
 @bp.post("/accounts/<account_id>/message/send/<kind>")
 def send_media(account_id, kind):
     if kind not in MEDIA_SCHEMAS:
         raise NotFound("Unknown media type: use image, video, audio or document")
-    service.sender(runtime(), account_id)         # 404 / 409 before the body is read
+    connected_worker(runtime(), account_id)         # 404 / 409 before the body is read
     with media.receive_upload(request, kind, runtime().config.max_upload_bytes) as (form, upload):
         data = load(MEDIA_SCHEMAS[kind], form)
-        message_id = service.send_media(runtime(), account_id, kind, data, upload)
+        message_id = sending.send_media(runtime(), account_id, kind, data, upload)
     return jsonify(ok=True, messageId=message_id)
 
 
 @bp.post("/accounts/<account_id>/message/reply")
 def reply(account_id):
     data = load(reply_schema, json_body())
-    return jsonify(ok=True, messageId=service.reply(runtime(), account_id, data))
+    return jsonify(ok=True, messageId=sending.reply(runtime(), account_id, data))
 
 
 @bp.post("/accounts/<account_id>/message/react")
 def react(account_id):
-    service.react(runtime(), account_id, load(react_schema, json_body()))
+    sending.react(runtime(), account_id, load(react_schema, json_body()))
     return jsonify(ok=True, message="Reaction sent")
 
 
 @bp.post("/accounts/<account_id>/message/delete")
 def delete(account_id):
-    service.delete(runtime(), account_id, load(delete_schema, json_body()))
+    sending.delete(runtime(), account_id, load(delete_schema, json_body()))
     return jsonify(ok=True, message="Message deleted")
 
 
 @bp.get("/accounts/<account_id>/messages/<message_id>")
 def get_message(account_id, message_id):
-    return jsonify(ok=True, message=service.message_view(runtime(), account_id, message_id))
+    return jsonify(ok=True, message=message_media.message_view(runtime(), account_id, message_id))
 
 
 @bp.get("/accounts/<account_id>/messages/<message_id>/media")
 def get_media(account_id, message_id):
-    msg, blob = service.open_message_media(runtime(), account_id, message_id)
+    msg, blob = message_media.open_message_media(runtime(), account_id, message_id)
     mimetype = msg.get("mimetype") or blob.mimetype or "application/octet-stream"
     filename = msg.get("fileName") or blob.filename or msg["messageId"]
     return media_response(blob, filename=filename, mimetype=mimetype,

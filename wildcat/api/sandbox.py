@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify, request
 
 from wildcat.api import runtime
 from wildcat.drivers.base import DriverError
-from wildcat.errors import AccountNotConnected, BadRequest, Conflict
+from wildcat.errors import AccountNotConnected, NoPendingLogin, ValidationFailed
 from wildcat.jid import is_group
 from wildcat.schemas import json_body, load
 from wildcat.schemas.sandbox import (HistorySchema, InboundFormSchema, InboundSchema,
@@ -40,7 +40,7 @@ def scan(account_id):
     try:
         jid = session.scan(phone)
     except DriverError as exc:
-        raise Conflict(str(exc), code="invalid_state") from None
+        raise NoPendingLogin(str(exc)) from None
     return jsonify(ok=True, jid=jid)
 
 
@@ -50,12 +50,12 @@ def inbound(account_id):
         upload = request.files.get("media")
         data = load(inbound_form_schema, request.form.to_dict())
         if upload is None:
-            raise BadRequest("media file is required for multipart inbound", code="validation_error")
+            raise ValidationFailed("media file is required for multipart inbound")
         media = upload.read()
         if not media:
-            raise BadRequest("media file is empty", code="validation_error")
+            raise ValidationFailed("media file is empty")
         if data["type"] not in MEDIA_TYPES:
-            raise BadRequest(f"type must be one of {', '.join(MEDIA_TYPES)}", code="validation_error")
+            raise ValidationFailed(f"type must be one of {', '.join(MEDIA_TYPES)}")
         data.update(media=media, mimetype=upload.mimetype or "application/octet-stream",
                     fileName=data.get("fileName") or upload.filename or None)
     else:
@@ -77,7 +77,7 @@ def _normalise(session, data):
            "pushName": data.get("pushName"), "isGroup": is_group(chat),
            "quotedMessageId": data.get("quotedMessageId"), "hasMedia": False}
     if kind in ("reaction", "revoke", "edit") and not data.get("messageId"):
-        raise BadRequest(f"messageId is required for type {kind}", code="validation_error")
+        raise ValidationFailed(f"messageId is required for type {kind}")
     if kind == "reaction":
         msg.update(messageId="3EB0" + secrets.token_hex(8).upper(), reaction={
             "messageId": data["messageId"], "emoji": data.get("emoji", ""), "from": sender})
@@ -86,18 +86,18 @@ def _normalise(session, data):
                    revokedMessageId=data["messageId"])
     elif kind == "edit":
         if "text" not in data:
-            raise BadRequest("text is required for type edit", code="validation_error")
+            raise ValidationFailed("text is required for type edit")
         msg.update(messageId="3EB0" + secrets.token_hex(8).upper(),
                    edit={"messageId": data["messageId"], "text": data["text"]})
     elif kind in MEDIA_TYPES:
         if "media" not in data:
-            raise BadRequest(f"type {kind} needs a multipart media file", code="validation_error")
+            raise ValidationFailed(f"type {kind} needs a multipart media file")
         msg.update(caption=data.get("caption"), text=data.get("caption"), hasMedia=True,
                    mimetype=data["mimetype"], fileName=data.get("fileName"),
                    fileLength=len(data["media"]), media=data["media"])
     else:
         if not data.get("text"):
-            raise BadRequest("text is required", code="validation_error")
+            raise ValidationFailed("text is required")
         msg["text"] = data["text"]
     return msg
 

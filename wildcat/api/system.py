@@ -5,8 +5,8 @@ from flask import Blueprint, Response, jsonify
 
 from wildcat import metrics
 from wildcat.api import runtime
-from wildcat.errors import ApiError
-from workers.account_worker import iso_now
+from wildcat.errors import Unhealthy
+from wildcat.domain import iso_now
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +50,7 @@ def health():
     if not healthy:
         wrong = [f"{name} {state}" for name, state in checks.items()
                  if state in ("unreachable", "dead")]
-        raise ApiError("Unhealthy: " + ", ".join(wrong), status=503, code="unhealthy",
-                       details=checks)
+        raise Unhealthy("Unhealthy: " + ", ".join(wrong), details=checks)
     return jsonify(ok=True, status="ok", time=iso_now(), **checks)
 
 

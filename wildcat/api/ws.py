@@ -19,7 +19,7 @@ from flask import Blueprint, current_app, g, request
 from flask_sock import Sock
 
 from wildcat.api import runtime
-from wildcat.errors import ApiError, Unauthorized, Unavailable
+from wildcat.errors import Unauthorized, WebSocketUpgradeRequired, WsCapacity
 from wildcat.schemas import load, query_args
 from wildcat.schemas.webhooks import StreamQuerySchema
 from wildcat.services.accounts import get_account
@@ -86,7 +86,7 @@ class StreamHub:
     def enter(self):
         with self._lock:
             if self.count >= self.limit:
-                raise Unavailable("Too many WebSocket clients", code="ws_capacity")
+                raise WsCapacity()
             self.count += 1
 
     def leave(self):
@@ -116,8 +116,7 @@ def _subscribe():
     if "auth" not in g:             # the app-wide API key check did not run
         check_api_key(runtime().config, request)
     if not request.url_rule.websocket:
-        raise ApiError("GET /ws needs a WebSocket upgrade (ws:// or wss://)", status=400,
-                       code="websocket_upgrade_required", headers={"Upgrade": "websocket"})
+        raise WebSocketUpgradeRequired(headers={"Upgrade": "websocket"})
     args = load(stream_query, query_args())
     if args.get("accountId"):
         get_account(runtime(), args["accountId"])

@@ -2,7 +2,7 @@
 from flask import request
 from marshmallow import ValidationError
 
-from wildcat.errors import BadRequest, ValidationFailed
+from wildcat.errors import InvalidContentType, InvalidJson, ValidationFailed
 
 
 def _first_message(messages, field=None):
@@ -29,12 +29,12 @@ def load(schema, data):
 def json_body():
     """The request's JSON object body; 400 when it is not JSON or not an object."""
     if not request.is_json:
-        raise BadRequest("Content-Type must be application/json", code="invalid_content_type")
+        raise InvalidContentType("Content-Type must be application/json")
     data = request.get_json(silent=True)
     if data is None:
-        raise BadRequest("Request body is not valid JSON", code="invalid_json")
+        raise InvalidJson()
     if not isinstance(data, dict):
-        raise BadRequest("Request body must be a JSON object", code="invalid_json")
+        raise InvalidJson("Request body must be a JSON object")
     return data
 
 

@@ -5,8 +5,8 @@ field never breaks a client; the named keys and their types are the contract.
 """
 from marshmallow import INCLUDE, Schema, fields, validate
 
-ACCOUNT_STATUSES = ["not_started", "connecting", "connected", "reconnecting", "disconnected",
-                    "logged_out"]
+from wildcat import domain
+
 
 
 class Open(Schema):
@@ -57,8 +57,8 @@ class Account(Open):
     _id = fields.String(required=True, data_key="_id")
     name = fields.String(required=True, allow_none=True)
     collectionName = fields.String()
-    status = fields.String(validate=validate.OneOf(ACCOUNT_STATUSES))
-    currentStatus = fields.String(required=True, validate=validate.OneOf(ACCOUNT_STATUSES))
+    status = fields.String(validate=validate.OneOf(domain.ACCOUNT_STATUSES))
+    currentStatus = fields.String(required=True, validate=validate.OneOf(domain.ACCOUNT_STATUSES))
     hasQR = fields.Boolean(required=True)
     createdAt = fields.String()
     lastUpdate = fields.String()
@@ -82,7 +82,7 @@ class AccountListResponse(OkResponse):
 
 
 class AccountStatusResponse(OkResponse):
-    status = fields.String(required=True, validate=validate.OneOf(ACCOUNT_STATUSES))
+    status = fields.String(required=True, validate=validate.OneOf(domain.ACCOUNT_STATUSES))
     accountId = fields.String(required=True)
     lastUpdate = fields.String(allow_none=True)
     reason = fields.String(allow_none=True)

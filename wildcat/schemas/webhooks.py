@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from wildcat.schemas.accounts import ACCOUNT_ID
-from wildcat.services.webhooks import DELIVERY_STATUSES, EVENT_NAMES
+from wildcat.domain import DELIVERY_STATUSES, EVENT_NAMES
 
 MAX_URL = 2048
 

@@ -1,10 +1,9 @@
 """Account use cases: create, read, delete, connect, disconnect, log out, pair, QR."""
 import logging
 
-from wildcat.drivers.base import DriverError, NotConnected
-from wildcat.errors import AccountExists, AccountNotFound, ApiError, Conflict, NotFound
+from wildcat import commands, domain
+from wildcat.errors import AccountExists, AccountNotFound, AccountUnavailable, NoQr
 from wildcat.store.base import DuplicateKey
-from workers.account_worker import CONNECTING, NOT_STARTED, iso_now
 
 log = logging.getLogger(__name__)
 
@@ -16,8 +15,9 @@ def public_view(account, worker):
     """The account as the API shows it: stored fields plus the live state."""
     view = {k: account[k] for k in PUBLIC_FIELDS if account.get(k) is not None}
     view.setdefault("name", None)
-    view["currentStatus"] = worker.current_status if worker else NOT_STARTED
-    view["hasQR"] = bool(worker and worker.qr)
+    state = worker.state() if worker else None
+    view["currentStatus"] = state.status if state else domain.NOT_STARTED
+    view["hasQR"] = bool(state and state.qr)
     return view
 
 
@@ -33,24 +33,31 @@ def worker_for(runtime, account_id):
     get_account(runtime, account_id)
     worker = runtime.supervisor.get(account_id)
     if worker is None or not worker.is_alive():
-        raise Conflict("The account's worker is not running on this instance",
-                       code="account_unavailable")
+        raise AccountUnavailable()
+    return worker
+
+
+def connected_worker(runtime, account_id):
+    """The account's worker when it can send now (404 unknown, 409 not connected)."""
+    worker = worker_for(runtime, account_id)
+    worker.require_connected()
     return worker
 
 
 def create_account(runtime, data):
     account_id = data["id"]
     account = {"_id": account_id, "name": data.get("name"),
-               "collectionName": data.get("collectionName") or f"auth_{account_id}",
-               "status": NOT_STARTED, "createdAt": iso_now(), "lastUpdate": iso_now()}
+               "status": domain.NOT_STARTED, "createdAt": domain.iso_now(),
+               "lastUpdate": domain.iso_now()}
+    account["collectionName"] = data.get("collectionName") or domain.collection_name(account)
     try:
         runtime.store.create_account(account)
     except DuplicateKey:
         raise AccountExists() from None
     worker = runtime.supervisor.add(account_id)
     try:
-        worker.connect()
-    except DriverError as exc:
+        worker.execute(commands.Connect())
+    except Exception as exc:   # the account exists; its worker retries or reports the state
         log.warning("account %s: first connect failed: %s", account_id, exc)
     return public_view(runtime.store.get_account(account_id) or account, worker)
 
@@ -70,44 +77,36 @@ def delete_account(runtime, account_id):
     runtime.store.delete_account(account_id)
 
 
-def _drive(runtime, account_id, action):
-    worker = worker_for(runtime, account_id)
-    try:
-        return action(worker)
-    except NotConnected as exc:
-        raise Conflict(str(exc), code="invalid_state") from None
-    except DriverError as exc:
-        raise ApiError(str(exc), status=502, code="driver_error") from None
-
-
 def connect(runtime, account_id):
-    return _drive(runtime, account_id, lambda w: w.connect())
+    return worker_for(runtime, account_id).execute(commands.Connect())
 
 
 def disconnect(runtime, account_id):
-    return _drive(runtime, account_id, lambda w: w.disconnect())
+    return worker_for(runtime, account_id).execute(commands.Disconnect())
 
 
 def logout(runtime, account_id):
-    return _drive(runtime, account_id, lambda w: w.logout())
+    return worker_for(runtime, account_id).execute(commands.Logout())
 
 
 def pair(runtime, account_id, phone):
-    return _drive(runtime, account_id, lambda w: w.pair(phone.lstrip("+")))
+    return worker_for(runtime, account_id).execute(commands.Pair(phone=phone.lstrip("+")))
 
 
 def status(runtime, account_id):
     account = get_account(runtime, account_id)
     worker = runtime.supervisor.get(account_id)
-    return {"status": worker.current_status if worker else account.get("status", NOT_STARTED),
+    state = worker.state() if worker else None
+    return {"status": state.status if state else account.get("status", domain.NOT_STARTED),
             "accountId": account_id, "lastUpdate": account.get("lastUpdate"),
-            "reason": account.get("reason"), "hasQR": bool(worker and worker.qr)}
+            "reason": account.get("reason"), "hasQR": bool(state and state.qr)}
 
 
 def pending_qr(runtime, account_id):
     """The QR payload waiting to be scanned (404 no_qr when none)."""
     get_account(runtime, account_id)
     worker = runtime.supervisor.get(account_id)
-    if worker is None or not worker.qr or worker.current_status != CONNECTING:
-        raise NotFound("No QR code is pending for this account", code="no_qr")
-    return worker.qr
+    state = worker.state() if worker else None
+    if state is None or not state.qr or state.status != domain.CONNECTING:
+        raise NoQr()
+    return state.qr

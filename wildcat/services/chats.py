@@ -1,10 +1,10 @@
 """Chats: activity bookkeeping shared by inbound and sending, listing, and marking read."""
 import logging
 
-from wildcat.drivers.base import DriverError, NotConnected
-from wildcat.errors import AccountNotConnected, ApiError, NotFound
+from wildcat.commands import MarkRead
+from wildcat.errors import ChatNotFound
 from wildcat.services.accounts import get_account, worker_for
-from wildcat.services.messages import public_message
+from wildcat.services.message_shapes import public_message
 
 log = logging.getLogger(__name__)
 
@@ -89,33 +89,9 @@ def chat_messages(runtime, account_id, chat_id, *, limit=50, skip=0, before=None
 
 
 def mark_chat_read(runtime, account_id, chat_id):
-    """Send read receipts for the chat's unread messages and reset its unreadCount."""
+    """Send read receipts for the chat's unread messages and reset its unreadCount (on the
+    account's thread, ordered with inbound messages of the chat)."""
     worker = worker_for(runtime, account_id)
     if runtime.store.get_chat(account_id, chat_id) is None:
-        raise NotFound("Chat not found", code="chat_not_found")
-    try:
-        return worker.call(lambda w: _mark_read_on_worker(w, chat_id))
-    except NotConnected:
-        raise AccountNotConnected() from None
-    except DriverError as exc:
-        raise ApiError(str(exc), status=502, code="driver_error") from None
-
-
-def _mark_read_on_worker(worker, chat_id):
-    """Runs on the account thread, so it is ordered with inbound messages of the chat."""
-    if worker.session is None or worker.current_status != "connected":
-        raise NotConnected("account is not connected")
-    store, account_id = worker.store, worker.account_id
-    chat = store.get_chat(account_id, chat_id) or {}
-    count = min(max(int(chat.get("unreadCount") or 0), 1), READ_RECEIPTS_MAX)
-    recent = store.list_messages(account_id, chat_id, limit=READ_RECEIPTS_MAX)
-    unread = [m for m in recent if not m.get("fromMe")][:count]
-    by_sender = {}   # groups need one receipt per participant who wrote the messages
-    for msg in unread:
-        sender = msg.get("from") if chat.get("isGroup") else None
-        by_sender.setdefault(sender, []).append(msg["messageId"])
-    for sender, ids in by_sender.items():
-        worker.session.mark_read(chat_id, ids, sender)
-    store.upsert_chat(account_id, chat_id, unread_count=0)
-    log.info("account %s: chat marked read (%d receipts)", account_id, len(unread))
-    return [m["messageId"] for m in unread]
+        raise ChatNotFound()
+    return worker.execute(MarkRead(chat_id=chat_id))

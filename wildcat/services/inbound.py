@@ -20,14 +20,13 @@ import threading
 import weakref
 
 from wildcat.drivers import base
-from wildcat.events import make_event, now_ms
+from wildcat.domain import backoff_delay, make_event, now_ms
 from wildcat.services.chats import chat_activity, import_chats
 from wildcat.services.inbound_effects import (
     EFFECT_EVENTS, EFFECT_TYPES, effect_change, target_id)
 from wildcat.services.inbound_media import MediaFetcher
-from wildcat.services.messages import message_event
+from wildcat.services.message_shapes import message_event
 from wildcat.store.base import StoreError
-from workers.backoff import backoff_delay
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +79,8 @@ class InboundPipeline:
     RECEIPT and HISTORY driver events; it owns no thread (media downloads that outlive
     their wait finish on a MediaFetcher helper thread)."""
 
-    def __init__(self, store, bus, *, media_wait=30.0, max_late_downloads=4):
-        self.store, self.bus = store, bus
+    def __init__(self, store, events, *, media_wait=30.0, max_late_downloads=4):
+        self.store, self.events = store, events
         self.media = MediaFetcher(store, wait=media_wait, max_late=max_late_downloads)
         self._states = weakref.WeakKeyDictionary()
         self._states_lock = threading.Lock()
@@ -163,7 +162,7 @@ class InboundPipeline:
             for key in ("location", "contacts"):
                 if key in doc:
                     event[key] = doc[key]
-            self.bus.publish(event)
+            self.events.emit(event)
 
     def _touch_chats(self, worker, docs):
         """One chat upsert per chat of the batch: newest preview, unread += inbound count."""
@@ -213,7 +212,7 @@ class InboundPipeline:
             self.apply_effect(worker, msg, publish=False)
         log.info("account %s: history %s imported: %d chats, %d/%d new messages", account_id,
                  data.get("syncType"), chats, inserted, len(docs))
-        self.bus.publish(make_event(
+        self.events.emit(make_event(
             "history.sync", account_id, syncType=data.get("syncType"), chats=chats,
             messages=len(docs), inserted=inserted, duplicates=len(docs) - inserted,
             effects=len(effects), skipped=skipped))
@@ -239,7 +238,7 @@ class InboundPipeline:
                       "fromMe": bool(msg.get("fromMe")), "timestamp": msg["timestamp"],
                       "isGroup": bool(msg.get("isGroup")), "targetFound": target is not None,
                       "eventMessageId": msg["messageId"], **extra}
-            self.bus.publish(make_event(EFFECT_EVENTS[msg["type"]], account_id, **fields))
+            self.events.emit(make_event(EFFECT_EVENTS[msg["type"]], account_id, **fields))
 
     # -- receipts ------------------------------------------------------------------------
     def on_receipt(self, worker, data):
@@ -256,7 +255,7 @@ class InboundPipeline:
             return
         for message_id in ids:
             if self.store.advance_message_status(account_id, message_id, status):
-                self.bus.publish(make_event(
+                self.events.emit(make_event(
                     "message.ack", account_id, messageId=message_id,
                     chatId=data.get("chatId"), status=status, **{"from": data.get("from")},
                     timestamp=data.get("timestamp") or now_ms()))

@@ -5,22 +5,16 @@ import json
 import logging
 import threading
 import time
-import uuid
 from urllib.parse import urlsplit
 
-from wildcat.errors import ApiError, NotFound
-from wildcat.events import now_ms
-from wildcat.netguard import BLOCKED_CODE, AddressBlocked, check_host
+from wildcat.errors import DeliveryNotFound, WebhookNotFound, WebhookUrlBlocked
+from wildcat.domain import PENDING, iso_now, new_id, now_ms
+from wildcat.netguard import AddressBlocked, check_host
 from wildcat.services.accounts import get_account
-from workers.account_worker import iso_now
 
 log = logging.getLogger(__name__)
 
-EVENT_NAMES = ("message", "message.sent", "message.ack", "message.reaction", "message.revoked",
-               "message.edited", "connection.update", "qr", "history.sync")
 DEFAULT_EVENTS = ["message"]
-PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
-DELIVERY_STATUSES = (PENDING, DELIVERED, FAILED)
 REGISTRY_TTL = 10.0   # seconds; catches webhooks removed with their account
 
 
@@ -80,7 +74,7 @@ class WebhookRegistry:
 
 
 def new_delivery(webhook: dict, event: dict, created_ms: int) -> dict:
-    return {"_id": uuid.uuid4().hex, "webhookId": webhook["_id"],
+    return {"_id": new_id(), "webhookId": webhook["_id"],
             "accountId": event.get("accountId"), "event": event.get("event"),
             "payload": event, "status": PENDING, "attempts": 0,
             "nextAttemptAt": created_ms, "createdAt": iso_now()}
@@ -129,8 +123,7 @@ def check_url_allowed(config, url: str) -> None:
     try:
         check_host(parts.hostname or "", parts.port)
     except AddressBlocked as exc:
-        raise ApiError(f"Webhook URL is not allowed: {exc}", status=400,
-                       code=BLOCKED_CODE) from None
+        raise WebhookUrlBlocked(f"Webhook URL is not allowed: {exc}") from None
 
 
 def create_webhook(runtime, data) -> tuple[dict, bool]:
@@ -139,7 +132,7 @@ def create_webhook(runtime, data) -> tuple[dict, bool]:
     if account_id:
         get_account(runtime, account_id)
     check_url_allowed(runtime.config, data["url"])
-    doc = {"_id": uuid.uuid4().hex, "url": data["url"], "accountId": account_id,
+    doc = {"_id": new_id(), "url": data["url"], "accountId": account_id,
            "events": data.get("events") or list(DEFAULT_EVENTS),
            "secret": data.get("secret") or None, "createdAt": iso_now()}
     doc = {k: v for k, v in doc.items() if v is not None}
@@ -159,13 +152,13 @@ def list_webhooks(runtime, account_id=None) -> list[dict]:
 def get_webhook(runtime, webhook_id) -> dict:
     webhook = runtime.store.get_webhook(webhook_id)
     if webhook is None:
-        raise NotFound("Webhook not found", code="webhook_not_found")
+        raise WebhookNotFound()
     return webhook
 
 
 def delete_webhook(runtime, webhook_id) -> None:
     if not runtime.store.delete_webhook(webhook_id):
-        raise NotFound("Webhook not found", code="webhook_not_found")
+        raise WebhookNotFound()
     log.info("webhook %s deleted", webhook_id)
     runtime.dispatcher.webhooks_changed()
 
@@ -180,7 +173,7 @@ def redeliver(runtime, delivery_id) -> dict:
     """Send a delivery again now, with a fresh attempt budget (attempts reset to 0)."""
     delivery = runtime.store.get_delivery(delivery_id)
     if delivery is None:
-        raise NotFound("Delivery not found", code="delivery_not_found")
+        raise DeliveryNotFound()
     fields = {"status": PENDING, "attempts": 0, "nextAttemptAt": now_ms(),
               "redeliveries": delivery.get("redeliveries", 0) + 1, "deliveredAt": None}
     runtime.store.update_delivery(delivery_id, fields)

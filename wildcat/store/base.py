@@ -8,9 +8,11 @@ serialized protobuf of the WhatsApp message) and is kept as bytes. Record times
 """
 import abc
 
+from wildcat.domain import MESSAGE_STATUSES
+
 
 class StoreError(Exception):
-    """The backend failed (unreachable, corrupt); callers turn this into 503/500."""
+    """The backend failed (unreachable, corrupt); the API answers 503 `store_unavailable`."""
 
 
 class DuplicateKey(StoreError):
@@ -18,7 +20,7 @@ class DuplicateKey(StoreError):
 
 
 # Forward-only order of a sent message's status.
-MESSAGE_STATUS_RANK = {"pending": 0, "sent": 1, "delivered": 2, "read": 3, "played": 4}
+MESSAGE_STATUS_RANK = {status: rank for rank, status in enumerate(MESSAGE_STATUSES)}
 
 
 class MediaFile(abc.ABC):

@@ -3,6 +3,7 @@ import gridfs
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from wildcat import domain
 from wildcat.store.base import MESSAGE_STATUS_RANK, Store
 from wildcat.store.mongo_docs import (
     CHUNK_SIZE, NO_ID, MongoMediaFile, as_str, message_doc, msg_key, page, to_oid, translate,
@@ -70,7 +71,7 @@ class MongoStore(Store):
     def delete_account(self, account_id):
         db, account_id = self.db, as_str(account_id)
         account = db.accounts.find_one({"_id": account_id}, {"collectionName": 1})
-        snapshot = (account or {}).get("collectionName") or f"auth_{account_id}"
+        snapshot = domain.collection_name(account or {"_id": account_id})
         db.messages.delete_many({"accountId": account_id})
         db.chats.delete_many({"accountId": account_id})
         for f in db["media.files"].find({"metadata.accountId": account_id}, {"_id": 1}):

@@ -3,6 +3,7 @@ import contextlib
 import json
 import uuid
 
+from wildcat import domain
 from wildcat.store.base import MESSAGE_STATUS_RANK, Store
 from wildcat.store.sqlite_db import SQLiteConnections, translate
 from wildcat.store.sqlite_docs import (
@@ -60,7 +61,7 @@ class SQLiteStore(SQLiteConnections, Store):
     def delete_account(self, account_id):
         with self._write() as db:
             row = db.execute("SELECT doc FROM accounts WHERE id = ?", (account_id,)).fetchone()
-            snapshot = (row_doc(row).get("collectionName") if row else None) or f"auth_{account_id}"
+            snapshot = domain.collection_name(row_doc(row) if row else {"_id": account_id})
             one = (account_id,)
             db.execute("DELETE FROM messages WHERE account_id = ?", one)
             db.execute("DELETE FROM chats WHERE account_id = ?", one)

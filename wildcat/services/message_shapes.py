@@ -1,7 +1,7 @@
 """The one shape of a stored message in the API and in events."""
 from urllib.parse import quote
 
-from wildcat.events import make_event
+from wildcat.domain import make_event
 
 # Keys of a stored message the API never shows (driver internals, bytes).
 PRIVATE_KEYS = {"raw", "media", "accountId", "_id", "reaction", "edit", "revokedMessageId"}

@@ -1,43 +1,12 @@
-"""What an account worker keeps in the store besides status: its lease and session snapshot."""
+"""The account's WhatsApp login copied into the store, so a lost disk keeps the login."""
 import logging
 import time
 
-from wildcat.events import now_ms
+from wildcat.domain import collection_name
 
 log = logging.getLogger(__name__)
 
 SNAPSHOT_MIN_INTERVAL = 10.0  # seconds between two session snapshots of one account
-
-
-def collection_name(account: dict) -> str:
-    return account.get("collectionName") or f"auth_{account['_id']}"
-
-
-class AccountLease:
-    """One owner per account: taken before connecting, renewed every ttl/3, released on stop."""
-
-    def __init__(self, store, account_id, owner, ttl):
-        self.store, self.account_id, self.owner, self.ttl = store, account_id, owner, ttl
-        self.held = False
-        self.renew_at = 0.0
-
-    def acquire(self) -> bool:
-        """Take or renew the lease; False while another live instance holds it."""
-        held = self.store.acquire_lease(self.account_id, self.owner, int(self.ttl * 1000),
-                                        now_ms())
-        if held and not self.held:
-            log.info("account %s: lease taken by %s", self.account_id, self.owner)
-        self.held = held
-        self.renew_at = time.monotonic() + self.ttl / 3
-        return held
-
-    def release(self):
-        if self.held:
-            self.held = False
-            try:
-                self.store.release_lease(self.account_id, self.owner)
-            except Exception:
-                log.exception("account %s: releasing the lease failed", self.account_id)
 
 
 class SessionSnapshots:

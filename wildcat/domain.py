@@ -1,0 +1,77 @@
+"""The rules every layer shares, defined once: account statuses, event names, delivery
+statuses, clocks, ids, the session snapshot's name and retry backoff.
+
+Nothing here imports another WILDCAT module, so the API, the services, the store and the
+workers can all import it without importing each other.
+"""
+import random
+import time
+import uuid
+
+# -- account statuses (DESIGN §4) -------------------------------------------------------
+NOT_STARTED = "not_started"     # no worker has tried to connect yet (or the lease is elsewhere)
+CONNECTING = "connecting"       # a login (QR or pairing code) is pending
+CONNECTED = "connected"
+RECONNECTING = "reconnecting"   # the session exists; the connection is being (re)established
+DISCONNECTED = "disconnected"   # stopped on purpose (user, stream replaced, ban); session kept
+LOGGED_OUT = "logged_out"       # unlinked: a new QR is needed
+ACCOUNT_STATUSES = (NOT_STARTED, CONNECTING, CONNECTED, RECONNECTING, DISCONNECTED, LOGGED_OUT)
+# Statuses an account keeps across restarts without reconnecting by itself.
+STAYS_DOWN = (DISCONNECTED, LOGGED_OUT)
+
+# -- events (DESIGN §7; each is in the README's event table) ------------------------------
+MESSAGE = "message"                   # received through WhatsApp (incl. own, from the phone)
+MESSAGE_SENT = "message.sent"         # sent through this API
+MESSAGE_ACK = "message.ack"
+MESSAGE_REACTION = "message.reaction"
+MESSAGE_REVOKED = "message.revoked"
+MESSAGE_EDITED = "message.edited"
+CONNECTION_UPDATE = "connection.update"
+QR = "qr"
+HISTORY_SYNC = "history.sync"
+EVENT_NAMES = (MESSAGE, MESSAGE_SENT, MESSAGE_ACK, MESSAGE_REACTION, MESSAGE_REVOKED,
+               MESSAGE_EDITED, CONNECTION_UPDATE, QR, HISTORY_SYNC)
+
+# -- webhook deliveries (DESIGN §8) -----------------------------------------------------
+PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
+DELIVERY_STATUSES = (PENDING, DELIVERED, FAILED)
+
+# -- message statuses, in the only order they may move --------------------------------
+MESSAGE_STATUSES = ("pending", "sent", "delivered", "read", "played")
+
+
+# -- clock and ids ----------------------------------------------------------------------
+def now_ms() -> int:
+    """Epoch milliseconds: message and event timestamps."""
+    return int(time.time() * 1000)
+
+
+def iso_now() -> str:
+    """ISO-8601 UTC with milliseconds: record times (createdAt, lastUpdate, time)."""
+    now = time.time()
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + ".%03dZ" % (now % 1 * 1000)
+
+
+def new_id() -> str:
+    """A random 32-hex-digit id (webhooks, deliveries, media)."""
+    return uuid.uuid4().hex
+
+
+def make_event(name: str, account_id: str, **fields) -> dict:
+    """A flat event: event, accountId, timestamp (ms) and its own fields."""
+    event = {"event": name, "accountId": account_id, "timestamp": now_ms()}
+    event.update(fields)
+    return event
+
+
+def collection_name(account: dict) -> str:
+    """Where the account's session snapshot is kept in the store (`auth_{id}` by default)."""
+    return account.get("collectionName") or f"auth_{account['_id']}"
+
+
+# -- retries ----------------------------------------------------------------------------
+def backoff_delay(attempt: int, base: float, cap: float) -> float:
+    """Seconds to wait before retry number `attempt` (1-based): capped exponential,
+    jittered in [d/2, d]. Shared by reconnects, webhook retries and store-outage retries."""
+    delay = min(cap, base * (2 ** max(0, attempt - 1)))
+    return delay * random.uniform(0.5, 1.0)

@@ -1,0 +1,78 @@
+"""The last step of both pipelines: an event's webhook deliveries are written to the
+durable outbox, then the event is published to in-process subscribers (WebSocket clients,
+metrics) and the dispatcher is woken.
+
+`EventSink.emit(event)` is that step, called explicitly by the inbound pipeline, the
+outbound pipeline and the account worker (connection events) on the thread that produced
+the event, after whatever the event describes is stored. The bus subscribers do no I/O.
+"""
+import collections
+import logging
+import threading
+
+from wildcat.services.webhooks import fan_out
+
+log = logging.getLogger(__name__)
+
+UNSAVED_MAX = 100_000      # events kept in memory while the store refuses their deliveries
+
+
+class Outbox:
+    """Writes one delivery per matching webhook, in one store batch per event.
+
+    While the store refuses the write, the event is kept in memory (up to UNSAVED_MAX, oldest
+    dropped first, logged) and written by `retry_unsaved()`, which the dispatcher thread
+    calls every cycle; so a short outage loses no delivery (a crash during it does).
+    """
+
+    def __init__(self, store, registry):
+        self.store, self.registry = store, registry
+        self.on_written = lambda webhook_ids: None   # the dispatcher's wake-up, once wired
+        self._unsaved = collections.deque(maxlen=UNSAVED_MAX)
+        self._lock = threading.Lock()
+
+    def record(self, event: dict) -> None:
+        try:
+            docs = fan_out(self.store, self.registry, event)
+        except Exception:
+            log.exception("account %s: could not queue webhook deliveries for %s; will retry",
+                          event.get("accountId"), event.get("event"))
+            with self._lock:
+                if len(self._unsaved) == self._unsaved.maxlen:
+                    log.error("webhook outbox: %d unsaved events, dropping the oldest",
+                              len(self._unsaved))
+                self._unsaved.append(event)
+            self.on_written(())
+            return
+        if docs:
+            self.on_written([d["webhookId"] for d in docs])
+
+    def retry_unsaved(self) -> None:
+        """Write the deliveries of events the store refused earlier (raises while it still
+        refuses; the caller retries later)."""
+        while True:
+            with self._lock:
+                if not self._unsaved:
+                    return
+                event = self._unsaved[0]
+            docs = fan_out(self.store, self.registry, event)
+            with self._lock:
+                if self._unsaved and self._unsaved[0] is event:
+                    self._unsaved.popleft()
+            if docs:
+                self.on_written([d["webhookId"] for d in docs])
+
+    @property
+    def unsaved(self) -> int:
+        return len(self._unsaved)
+
+
+class EventSink:
+    """`emit(event)`: the outbox write, then the in-process publication."""
+
+    def __init__(self, outbox, bus):
+        self.outbox, self.bus = outbox, bus
+
+    def emit(self, event: dict) -> None:
+        self.outbox.record(event)
+        self.bus.publish(event)

@@ -1,0 +1,127 @@
+"""Sending: text, media, replies, reactions and deletes.
+
+A service validates against the store, takes a send-rate token and hands the account's
+worker a typed `Send` command. The driver send, storing the sent message and emitting its
+event then happen on the account's thread (wildcat/services/outbound.py), in request order,
+ordered with the inbound events of the same account.
+"""
+import logging
+
+from wildcat import media
+from wildcat.commands import Send
+from wildcat.drivers.base import DriverError, NotConnected, SendRequest
+from wildcat.errors import AccountTimeout, CannotDelete, MessageNotFound, RateLimited, SendFailed
+from wildcat.jid import is_group
+from wildcat.services.accounts import connected_worker
+
+log = logging.getLogger(__name__)
+
+
+def _take_token(runtime, account_id):
+    wait = runtime.send_limiter.take(account_id)
+    if wait:
+        log.info("account %s: send rate exceeded; retry in %ds", account_id, wait)
+        raise RateLimited(f"Too many messages: the limit is {runtime.config.send_rate_per_minute}"
+                          f" a minute; retry in {wait}s", retry_after=wait,
+                          details={"retryAfter": wait})
+
+
+def stored_message(runtime, account_id, message_id):
+    msg = runtime.store.get_message(account_id, message_id)
+    if msg is None:
+        raise MessageNotFound()
+    return msg
+
+
+def _send(worker, command):
+    """Run a Send on the account's thread; a driver refusal is 502 `send_failed` (nothing
+    stored); not connected is 409; timeouts and a full queue are the worker's errors."""
+    try:
+        return worker.execute(command)
+    except NotConnected:
+        raise
+    except DriverError as exc:
+        log.warning("account %s: send failed: %s", worker.account_id, exc)
+        raise SendFailed(f"Sending failed: {str(exc)[:300]}") from None
+
+
+def send_text(runtime, account_id, data):
+    worker = connected_worker(runtime, account_id)
+    _take_token(runtime, account_id)
+    request = SendRequest(kind="text", to=data["to"], text=data["message"])
+    msg = _send(worker, Send(request=request, record={"type": "text", "text": data["message"]}))
+    return msg["messageId"]
+
+
+def reply(runtime, account_id, data):
+    worker = connected_worker(runtime, account_id)
+    quoted = stored_message(runtime, account_id, data["quotedMessageId"])
+    if data.get("chatId") and data["chatId"] != quoted["chatId"]:
+        raise MessageNotFound()
+    _take_token(runtime, account_id)
+    request = SendRequest(kind="reply", to=data["to"], text=data["message"], quoted=quoted)
+    msg = _send(worker, Send(request=request, record={
+        "type": "text", "text": data["message"], "quotedMessageId": quoted["messageId"]}))
+    return msg["messageId"]
+
+
+def send_media(runtime, account_id, kind, data, upload):
+    """Send an uploaded file (already spooled and sniffed by wildcat.media)."""
+    worker = connected_worker(runtime, account_id)
+    media.check_kind(kind, upload.mimetype)
+    ptt = kind == "audio" and bool(data.get("ptt"))
+    _take_token(runtime, account_id)
+    payload = media.to_voice_note(upload) if ptt else upload
+    try:
+        mimetype, filename = payload.mimetype, payload.filename
+        if kind == "document":
+            filename = media.safe_filename(data.get("fileName") or filename, mimetype, "document")
+            mimetype = media.document_mimetype(mimetype, filename)
+        stored = runtime.store.put_media(account_id, payload.open(), filename=filename,
+                                         mimetype=mimetype)
+        caption = data.get("caption")
+        request = SendRequest(kind=kind, to=data["to"], caption=caption,
+                              data=payload.read_bytes(), mimetype=mimetype, fileName=filename,
+                              ptt=ptt)
+        fields = {"type": "voice" if ptt else kind, "caption": caption, "text": caption,
+                  "hasMedia": True, "mediaId": stored["mediaId"], "mimetype": mimetype,
+                  "fileLength": stored["length"], "fileName": filename}
+        if ptt:
+            fields["ptt"] = True
+        command = Send(request=request, record={k: v for k, v in fields.items() if v is not None},
+                       slow=True)
+        try:
+            return _send(worker, command)["messageId"]
+        except AccountTimeout as exc:
+            if not exc.started:   # cancelled before it ran: the blob has no message
+                runtime.store.delete_media(stored["mediaId"])
+            raise                 # still running: it may yet be stored with this blob
+        except BaseException:
+            runtime.store.delete_media(stored["mediaId"])
+            raise
+    finally:
+        if payload is not upload:
+            payload.close()
+
+
+def react(runtime, account_id, data):
+    """React to a stored message (emoji "" removes our reaction)."""
+    worker = connected_worker(runtime, account_id)
+    target = stored_message(runtime, account_id, data["messageId"])
+    _take_token(runtime, account_id)
+    request = SendRequest(kind="reaction", to=target["chatId"], target=target,
+                          emoji=data["emoji"])
+    _send(worker, Send(request=request))
+
+
+def delete(runtime, account_id, data):
+    """Revoke a stored message for everyone and flag it `deleted`."""
+    worker = connected_worker(runtime, account_id)
+    target = stored_message(runtime, account_id, data["messageId"])
+    me = worker.state().jid
+    mine = bool(target.get("fromMe")) or (me is not None and target.get("from") == me)
+    if not mine and not (target.get("isGroup") or is_group(target["chatId"])):
+        raise CannotDelete()
+    _take_token(runtime, account_id)
+    request = SendRequest(kind="revoke", to=target["chatId"], target=target)
+    _send(worker, Send(request=request))
