@@ -15,6 +15,8 @@ class FakeSession:
     """start(): QR, then (like a scan) PAIRED, CONNECTED and one inbound MESSAGE. Writes a
     whatsmeow-shaped session file on login so has_session() sees it."""
 
+    REMOTE_METHODS = ("echo",)
+
     def __init__(self, account_id, session_path, emit):
         self.account_id = account_id
         self.session_path = session_path
@@ -61,6 +63,12 @@ class FakeSession:
 
     def download_media(self, message):
         return b"media-of-" + message["messageId"].encode()
+
+    def echo(self, *args):
+        return {"args": list(args), "connected": self.connected}
+
+    def secret(self):   # not in REMOTE_METHODS: the parent may not call it
+        return "leaked"
 
     def mark_read(self, chat_id, message_ids, sender):
         if chat_id == "refuse@s.whatsapp.net":

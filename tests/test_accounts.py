@@ -170,3 +170,18 @@ def test_delete_removes_everything(client, runtime):
     assert not runtime.driver.has_session({"_id": "mybot"})
     create(client)  # the id can be used again, with a fresh login
     wait_until(lambda: client.get("/accounts/mybot").json["account"]["hasQR"])
+
+
+def test_patch_changes_settings_and_refuses_bad_bodies(client):
+    create(client, "mybot", name="Old")
+    response = client.patch("/accounts/mybot", json={"name": "Support line"})
+    assert response.status_code == 200, response.json
+    assert response.json["account"]["name"] == "Support line"
+    assert client.get("/accounts/mybot").json["account"]["name"] == "Support line"
+    for body, code in (({}, "validation_error"), ({"nope": 1}, "validation_error"),
+                       ({"name": 5}, "validation_error"), ([], "invalid_json")):
+        response = client.patch("/accounts/mybot", json=body)
+        assert (response.status_code, response.json["code"]) == (400, code), body
+    assert client.get("/accounts/mybot").json["account"]["name"] == "Support line"
+    response = client.patch("/accounts/ghost", json={"name": "x"})
+    assert (response.status_code, response.json["code"]) == (404, "account_not_found")

@@ -147,6 +147,17 @@ def test_driver_errors_in_the_child_surface_in_the_parent(make_driver):
     assert session.send(base.SendRequest(kind="text", to="x", text="ok")).messageId == "OUT-1"
 
 
+def test_remote_calls_reach_only_the_listed_session_methods(make_driver):
+    session, log = open_session(make_driver())
+    session.start()
+    log.wait_for(base.CONNECTED)
+    assert session.remote("echo", 1, "two") == {"args": [1, "two"], "connected": True}
+    for name in ("secret", "stop", "__init__"):
+        with pytest.raises(base.DriverError, match="unknown command"):
+            session.remote(name)
+    assert session.remote("echo") == {"args": [], "connected": True}   # still serving
+
+
 def test_start_twice_keeps_one_child(make_driver):
     session, log = open_session(make_driver())
     session.start()

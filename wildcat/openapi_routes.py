@@ -5,7 +5,8 @@ has no entry here, so a new route cannot ship undocumented.
 """
 from wildcat.openapi import BINARY, CHAT_ID_PATTERN, HTML, MESSAGE_ID_PATTERN, REDIRECT, Doc
 from wildcat.schemas import responses as r
-from wildcat.schemas.accounts import ACCOUNT_ID, CreateAccountSchema, PairSchema, QrQuerySchema
+from wildcat.schemas.accounts import (ACCOUNT_ID, CreateAccountSchema, PairSchema, QrQuerySchema,
+                                      UpdateAccountSchema)
 from wildcat.schemas.chats import ChatMessagesQuerySchema, ChatsQuerySchema
 from wildcat.schemas.dashboard import LoginSchema
 from wildcat.schemas.messages import (DeleteSchema, ReactSchema, ReplySchema, SendAudioSchema,
@@ -65,6 +66,9 @@ ROUTES = {
     ("GET", "/accounts"): Doc("List accounts with their live status", A,
                               r.AccountListResponse),
     ("GET", "/accounts/<account_id>"): Doc("One account", A, r.AccountResponse),
+    ("PATCH", "/accounts/<account_id>"): Doc(
+        "Change the account's settings", A, r.AccountResponse, body=UpdateAccountSchema,
+        example={"name": "Support line"}),
     ("DELETE", "/accounts/<account_id>"): Doc(
         "Delete an account: its messages, media, webhooks, session; unlinks the device", A,
         r.MessageResponse, account_scoped=False, description="Admin key only."),

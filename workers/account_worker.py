@@ -325,6 +325,12 @@ class AccountWorker:
             result = self.session.send(command.request)
         return self.outbound.sent(self.account_id, self.jid, command, result)
 
+    def media_downloader(self):
+        """For the inbound pipeline's eager downloads: the session's download function
+        (None without a session); it may run on a helper thread."""
+        session = self.session
+        return session.download_media if session is not None else None
+
     def _download_media(self, message):
         self.require_connected()
         return self.session.download_media(message)

@@ -5,12 +5,14 @@ from wildcat import qr
 from wildcat.api import runtime
 from wildcat.auth import issue_account_token
 from wildcat.schemas import json_body, load, query_args
-from wildcat.schemas.accounts import CreateAccountSchema, PairSchema, QrQuerySchema
+from wildcat.schemas.accounts import (CreateAccountSchema, PairSchema, QrQuerySchema,
+                                      UpdateAccountSchema)
 from wildcat.services import accounts as service
 
 bp = Blueprint("accounts", __name__)
 
 create_schema, pair_schema, qr_query = CreateAccountSchema(), PairSchema(), QrQuerySchema()
+update_schema = UpdateAccountSchema()
 
 
 @bp.post("/accounts")
@@ -29,6 +31,12 @@ def list_accounts():
 @bp.get("/accounts/<account_id>")
 def get_account(account_id):
     return jsonify(ok=True, account=service.account_view(runtime(), account_id))
+
+
+@bp.patch("/accounts/<account_id>")
+def update_account(account_id):
+    data = load(update_schema, json_body())
+    return jsonify(ok=True, account=service.update_account(runtime(), account_id, data))
 
 
 @bp.delete("/accounts/<account_id>")

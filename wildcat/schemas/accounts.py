@@ -1,5 +1,5 @@
 """Schemas of the accounts and connection routes."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 ACCOUNT_ID = r"^[A-Za-z0-9_-]{1,64}\Z"
 
@@ -13,6 +13,16 @@ class CreateAccountSchema(Schema):
     collectionName = fields.String(validate=validate.Regexp(
         r"^[A-Za-z0-9_.-]{1,120}\Z",
         error="collectionName must be 1-120 letters, digits, '_', '.' or '-'"))
+
+
+class UpdateAccountSchema(Schema):
+    """PATCH /accounts/:id: the account's settings; each field optional, at least one."""
+    name = fields.String(validate=validate.Length(max=200), allow_none=True)
+
+    @validates_schema
+    def _not_empty(self, data, **kwargs):
+        if not data:
+            raise ValidationError("Give at least one field to change")
 
 
 class PairSchema(Schema):

@@ -71,6 +71,17 @@ def account_view(runtime, account_id):
     return public_view(get_account(runtime, account_id), runtime.supervisor.get(account_id))
 
 
+def update_account(runtime, account_id, data):
+    """Change the account's settings (PATCH); returns the account as the API shows it."""
+    get_account(runtime, account_id)
+    fields = {"lastUpdate": domain.iso_now()}
+    if "name" in data:
+        fields["name"] = data["name"]
+    runtime.store.update_account(account_id, fields)
+    log.info("account %s: settings changed (%s)", account_id, ", ".join(sorted(data)))
+    return account_view(runtime, account_id)
+
+
 def delete_account(runtime, account_id):
     get_account(runtime, account_id)
     runtime.supervisor.remove(account_id)

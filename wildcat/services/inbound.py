@@ -77,7 +77,9 @@ class _AccountState:
 class InboundPipeline:
     """Called as `pipeline(worker, event)` on the account's worker thread for MESSAGE,
     RECEIPT and HISTORY driver events; it owns no thread (media downloads that outlive
-    their wait finish on a MediaFetcher helper thread)."""
+    their wait finish on a MediaFetcher helper thread). Of the worker it uses only
+    `account_id`, `config`, `wait()`, `stopping()`, `take_events()` and
+    `media_downloader()`; every event leaves through `events.emit` after it is stored."""
 
     def __init__(self, store, events, *, media_wait=30.0, max_late_downloads=4):
         self.store, self.events = store, events

@@ -67,8 +67,8 @@ class MediaFetcher:
         return info["mediaId"]
 
     def _download(self, worker, doc):
-        session, account_id = worker.session, worker.account_id
-        if session is None:
+        download, account_id = worker.media_downloader(), worker.account_id
+        if download is None:
             return None
         with self._lock:
             if self._late >= self.max_late:
@@ -77,7 +77,7 @@ class MediaFetcher:
                 return None
         job = _Download()
         cap = worker.config.max_upload_bytes
-        threading.Thread(target=self._run, args=(job, session, account_id, doc, cap),
+        threading.Thread(target=self._run, args=(job, download, account_id, doc, cap),
                          name=f"media-{account_id}", daemon=True).start()
         job.finished.wait(self.wait)
         with job.lock:
@@ -94,9 +94,9 @@ class MediaFetcher:
             return None
         return job.data
 
-    def _run(self, job, session, account_id, doc, cap):
+    def _run(self, job, download, account_id, doc, cap):
         try:
-            data, error = session.download_media(doc), None
+            data, error = download(doc), None
         except Exception as exc:   # noqa: BLE001 - reported to the waiter or logged
             data, error = None, exc
         with job.lock:

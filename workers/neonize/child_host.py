@@ -7,6 +7,8 @@ tests can run a fake in a real child) and drives it from commands read off the p
 
 Pipe protocol (pickled tuples):
     parent -> child: (op, request_id, arg)  op: start|stop|logout|pair|send|download|mark_read|ping
+                     or "call:<method>" with arg a tuple: session.<method>(*arg), for the
+                     methods the session class lists in REMOTE_METHODS
     child -> parent: ("reply", request_id, result, error)   error: None | (class name, message)
                      ("event", kind, data, final)           final: the child exits right after
 
@@ -139,7 +141,7 @@ class SessionHost:
                 self._finish(0)
                 return
             try:
-                handler = handlers[op]
+                handler = handlers.get(op) or self._remote_method(op)
                 result, error = handler(arg), None
             except DriverError as exc:
                 result, error = None, (type(exc).__name__, str(exc))
@@ -151,6 +153,15 @@ class SessionHost:
             if op == "start" and error is not None:
                 self.emit(CONNECT_FAILED, {"error": error[1]})
             self._outbox.put(("reply", request_id, result, error))
+
+    def _remote_method(self, op):
+        """A session method the parent may call by name (`("call:<name>", id, args)`): only
+        those the session class lists in REMOTE_METHODS."""
+        name = op[len("call:"):] if op.startswith("call:") else None
+        if name is None or name not in getattr(self.session, "REMOTE_METHODS", ()):
+            raise KeyError(op)
+        method = getattr(self.session, name)
+        return lambda args: method(*args)
 
     def _write_loop(self):
         while True:

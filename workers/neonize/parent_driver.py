@@ -93,6 +93,11 @@ class NeonizeSession(base.DriverSession):
     def mark_read(self, chat_id, message_ids, sender):
         self._live_host().request("mark_read", (chat_id, list(message_ids), sender), PAIR_TIMEOUT)
 
+    def remote(self, name, *args, timeout=PAIR_TIMEOUT):
+        """Call `name(*args)` on the child's session object (it must list `name` in its
+        REMOTE_METHODS); its result, or its DriverError."""
+        return self._live_host().request("call:" + name, args, timeout)
+
     def is_alive(self):
         host = self._host
         if self._ended:
