@@ -43,7 +43,7 @@ HTTP_DURATION = Histogram("wildcat_http_request_duration_seconds", "HTTP request
                           buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10))
 
 _METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
-_DIRECTIONS = {"message": "in", "message.sent": "out"}
+_DIRECTIONS = {domain.MESSAGE: "in", domain.MESSAGE_SENT: "out"}
 
 
 def observe_send_latency(seconds: float) -> None:
@@ -85,7 +85,7 @@ def account_statuses(runtime) -> dict:
     workers = runtime.supervisor.workers()
     for account in runtime.store.list_accounts():
         worker = workers.get(account["_id"])
-        status = worker.current_status if worker else account.get("status", "not_started")
+        status = worker.state().status if worker else account.get("status", domain.NOT_STARTED)
         counts[status] = counts.get(status, 0) + 1
     return counts
 

@@ -20,6 +20,7 @@ import threading
 import weakref
 
 from wildcat.drivers import base
+from wildcat import domain
 from wildcat.domain import backoff_delay, make_event, now_ms
 from wildcat.services.chats import chat_activity, import_chats
 from wildcat.services.inbound_effects import (
@@ -160,7 +161,7 @@ class InboundPipeline:
                     doc["mediaId"] = media_id
         self._touch_chats(worker, [doc for _msg, doc in fresh])
         for _msg, doc in fresh:
-            event = message_event("message", account_id, doc)
+            event = message_event(domain.MESSAGE, account_id, doc)
             for key in ("location", "contacts"):
                 if key in doc:
                     event[key] = doc[key]
@@ -215,7 +216,7 @@ class InboundPipeline:
         log.info("account %s: history %s imported: %d chats, %d/%d new messages", account_id,
                  data.get("syncType"), chats, inserted, len(docs))
         self.events.emit(make_event(
-            "history.sync", account_id, syncType=data.get("syncType"), chats=chats,
+            domain.HISTORY_SYNC, account_id, syncType=data.get("syncType"), chats=chats,
             messages=len(docs), inserted=inserted, duplicates=len(docs) - inserted,
             effects=len(effects), skipped=skipped))
 
@@ -258,6 +259,6 @@ class InboundPipeline:
         for message_id in ids:
             if self.store.advance_message_status(account_id, message_id, status):
                 self.events.emit(make_event(
-                    "message.ack", account_id, messageId=message_id,
+                    domain.MESSAGE_ACK, account_id, messageId=message_id,
                     chatId=data.get("chatId"), status=status, **{"from": data.get("from")},
                     timestamp=data.get("timestamp") or now_ms()))

@@ -1,7 +1,8 @@
 """Reactions, revokes and edits: what each changes on the message it targets."""
+from wildcat import domain
 
-EFFECT_EVENTS = {"reaction": "message.reaction", "revoke": "message.revoked",
-                 "edit": "message.edited"}
+EFFECT_EVENTS = {"reaction": domain.MESSAGE_REACTION, "revoke": domain.MESSAGE_REVOKED,
+                 "edit": domain.MESSAGE_EDITED}
 EFFECT_TYPES = tuple(EFFECT_EVENTS)
 
 
