@@ -374,6 +374,39 @@ def test_delete_webhook_removes_its_deliveries(store):
     assert store.delete_webhook("w1") is False
 
 
+def test_update_webhook_sets_and_removes_fields(store):
+    store.create_webhook(hook("w1", "http://x/1", "a1"))
+    updated = store.update_webhook("w1", {"events": ["*"], "secret": None, "enabled": False,
+                                          "url": "http://x/new"})
+    assert updated["_id"] == "w1" and updated["events"] == ["*"]
+    assert "secret" not in updated and updated["enabled"] is False
+    assert store.get_webhook("w1") == updated
+    assert store.update_webhook("w1", {"accountId": None}).get("accountId") is None
+    assert store.list_webhooks("zz") == [store.get_webhook("w1")]     # now global
+    assert store.update_webhook("nope", {"enabled": True}) is None
+
+
+def test_update_webhook_refuses_a_taken_url_and_changes_nothing(store):
+    store.create_webhook(hook("w1", "http://x/1", "a1"))
+    store.create_webhook(hook("w2", "http://x/2", "a1"))
+    with pytest.raises(DuplicateKey):
+        store.update_webhook("w2", {"url": "http://x/1"})
+    assert store.get_webhook("w2")["url"] == "http://x/2"
+    # The same url under another account is a different webhook: allowed.
+    assert store.update_webhook("w2", {"url": "http://x/1", "accountId": "a2"})["url"] == \
+        "http://x/1"
+    doc, created = store.create_webhook(hook("w3", "http://x/2", "a1"))
+    assert created                                  # the old (url, account) is free again
+
+
+def test_count_deliveries_by_webhook(store):
+    store.create_deliveries([delivery("d1", "w1"), delivery("d2", "w1"),
+                             delivery("d3", "w1", status="failed"), delivery("d4", "w2")])
+    store.update_delivery("d2", {"status": "delivered"})
+    assert store.count_deliveries_by_webhook() == {
+        "w1": {"pending": 1, "delivered": 1, "failed": 1}, "w2": {"pending": 1}}
+
+
 # -- deliveries --------------------------------------------------------------------------
 def test_delivery_round_trip_and_update(store):
     d = delivery("d1", payload={"event": "message", "data": {"n": [1, 2]}}, extra="kept")

@@ -85,8 +85,8 @@ def test_registration_as_the_reference(make_app, kind):
     assert {k: body[k] for k in ("ok", "url", "created")} == {"ok": True, "url": url,
                                                               "created": True}
     assert body["webhook"] == {"id": body["id"], "url": url, "accountId": None,
-                               "events": ["message"], "hasSecret": False,
-                               "createdAt": body["webhook"]["createdAt"]}
+                               "events": ["message"], "hasSecret": False, "enabled": True,
+                               "createdAt": body["webhook"]["createdAt"], "updatedAt": None}
     again = register(client, url, status=200)
     assert again["created"] is False and again["id"] == body["id"] and again["url"] == url
     listed = client.get("/webhooks").json["webhooks"]

@@ -52,6 +52,14 @@ def iso_now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + ".%03dZ" % (now % 1 * 1000)
 
 
+def iso_from_ms(ms) -> str | None:
+    """Epoch milliseconds as the same ISO-8601 UTC string (None stays None)."""
+    if ms is None:
+        return None
+    seconds, millis = divmod(int(ms), 1000)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + ".%03dZ" % millis
+
+
 def new_id() -> str:
     """A random 32-hex-digit id (webhooks, deliveries, media)."""
     return uuid.uuid4().hex

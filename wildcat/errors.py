@@ -132,6 +132,11 @@ class AccountNotConnected(Conflict):
     code, message = "account_not_connected", "Account is not connected"
 
 
+class WebhookExists(Conflict):
+    code = "webhook_exists"
+    message = "A webhook with this url (and accountId) exists with other settings"
+
+
 class NoPendingLogin(Conflict):
     code = "no_pending_login"
     message = "No QR login is pending for this account; call connect first"

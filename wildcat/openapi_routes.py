@@ -13,7 +13,8 @@ from wildcat.schemas.messages import (DeleteSchema, ReactSchema, ReplySchema, Se
                                       SendDocumentSchema, SendTextSchema)
 from wildcat.schemas.sandbox import HistorySchema, InboundSchema, ReceiptSchema, ScanSchema
 from wildcat.schemas.webhooks import (CreateWebhookSchema, DeliveriesQuerySchema,
-                                      StreamQuerySchema, WebhooksQuerySchema)
+                                      StreamQuerySchema, UpdateWebhookSchema,
+                                      WebhooksQuerySchema)
 
 PATH_PARAMS = {
     "account_id": {"description": "The account id", "schema": {
@@ -136,14 +137,25 @@ ROUTES = {
         "Mark a chat read (sends read receipts)", C, r.ChatReadResponse, errors=(409, 502)),
     # -- webhooks --------------------------------------------------------------------------
     ("POST", "/webhooks"): Doc(
-        "Register a webhook (201 created, 200 when the url is already registered)", W,
-        r.WebhookCreatedResponse, 201, CreateWebhookSchema, errors=(404,),
+        "Register a webhook (201 created, 200 when registered already with these settings)",
+        W, r.WebhookCreatedResponse, 201, CreateWebhookSchema, errors=(404, 409),
         example={"url": "https://your-app.com/whatsapp-webhook", "events": ["message"]},
         extra={200: {"description": "Already registered",
                      "content": {"application/json": {"schema": r.WebhookCreatedResponse}}}},
-        description="Admin key only, also for webhooks scoped to one account (accountId)."),
-    ("GET", "/webhooks"): Doc("List webhooks (with accountId: its own and the global ones)",
-                              W, r.WebhooksResponse, query=WebhooksQuerySchema),
+        description="Admin key only, also for webhooks scoped to one account (accountId). "
+                    "The same url (and accountId) with other events or secret is 409 "
+                    "`webhook_exists` with `details.id`: change it with PATCH."),
+    ("GET", "/webhooks"): Doc(
+        "List webhooks with their delivery counts and latest error (with accountId: its own "
+        "and the global ones)", W, r.WebhooksResponse, query=WebhooksQuerySchema),
+    ("PATCH", "/webhooks/<webhook_id>"): Doc(
+        "Change a webhook's url, accountId, events, secret or enabled", W, r.WebhookResponse,
+        body=UpdateWebhookSchema, errors=(404, 409),
+        example={"events": ["message", "message.ack"], "enabled": False},
+        description="Only the fields given change; `accountId: null` makes it global, "
+                    "`secret: null` removes its own secret. A disabled webhook keeps "
+                    "collecting deliveries (pending) and sends none until it is enabled. "
+                    "409 `webhook_exists` when another webhook has the new url (and accountId)."),
     ("DELETE", "/webhooks/<webhook_id>"): Doc("Delete a webhook and its deliveries", W,
                                               r.WebhookDeletedResponse, errors=(404,)),
     ("GET", "/webhooks/<webhook_id>/deliveries"): Doc(

@@ -188,6 +188,8 @@ class WebhookDispatcher:
             if self.registry.version != self._lanes_version:
                 old, self._lanes = self._lanes, {}
                 for webhook in hooks:
+                    if webhook.get("enabled") is False:
+                        continue        # disabled: its deliveries wait, pending, in the store
                     lane = old.get(webhook["_id"]) or Lane(webhook)
                     lane.webhook = webhook
                     self._lanes[lane.id] = lane

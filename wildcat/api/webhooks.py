@@ -4,13 +4,14 @@ from flask import Blueprint, jsonify
 from wildcat.api import runtime
 from wildcat.schemas import json_body, load, query_args
 from wildcat.schemas.webhooks import (CreateWebhookSchema, DeliveriesQuerySchema,
-                                      WebhooksQuerySchema)
+                                      UpdateWebhookSchema, WebhooksQuerySchema)
 from wildcat.services import webhooks as service
 
 bp = Blueprint("webhooks", __name__)
 
 create_schema, list_query, deliveries_query = (CreateWebhookSchema(), WebhooksQuerySchema(),
                                                DeliveriesQuerySchema())
+update_schema = UpdateWebhookSchema()
 
 
 @bp.post("/webhooks")
@@ -25,6 +26,12 @@ def create_webhook():
 def list_webhooks():
     args = load(list_query, query_args())
     return jsonify(ok=True, webhooks=service.list_webhooks(runtime(), args.get("accountId")))
+
+
+@bp.patch("/webhooks/<webhook_id>")
+def update_webhook(webhook_id):
+    data = load(update_schema, json_body())
+    return jsonify(ok=True, webhook=service.update_webhook(runtime(), webhook_id, data))
 
 
 @bp.delete("/webhooks/<webhook_id>")

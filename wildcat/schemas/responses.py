@@ -180,7 +180,26 @@ class Webhook(Open):
     accountId = fields.String(allow_none=True)
     events = fields.List(fields.String())
     hasSecret = fields.Boolean()
+    enabled = fields.Boolean(metadata={"description": "false: deliveries wait, none is sent"})
     createdAt = fields.String(allow_none=True)
+    updatedAt = fields.String(allow_none=True)
+
+
+class WebhookDeliveryCounts(Open):
+    pending = fields.Integer()
+    delivered = fields.Integer()
+    failed = fields.Integer()
+
+
+class WebhookSummary(Webhook):
+    deliveries = fields.Nested(WebhookDeliveryCounts)
+    lastError = fields.String(allow_none=True, metadata={
+        "description": "The latest error among its 20 newest deliveries"})
+    lastErrorAt = fields.String(allow_none=True)
+
+
+class WebhookResponse(OkResponse):
+    webhook = fields.Nested(Webhook, required=True)
 
 
 class WebhookCreatedResponse(OkResponse):
@@ -191,7 +210,7 @@ class WebhookCreatedResponse(OkResponse):
 
 
 class WebhooksResponse(OkResponse):
-    webhooks = fields.List(fields.Nested(Webhook), required=True)
+    webhooks = fields.List(fields.Nested(WebhookSummary), required=True)
 
 
 class WebhookDeletedResponse(OkResponse):
@@ -208,11 +227,11 @@ class Delivery(Open):
     attempts = fields.Integer()
     lastStatusCode = fields.Integer(allow_none=True)
     lastError = fields.String(allow_none=True)
-    nextAttemptAt = fields.Integer(allow_none=True)
-    lastAttemptAt = fields.Raw(allow_none=True)
-    deliveredAt = fields.Raw(allow_none=True)
+    nextAttemptAt = fields.String(allow_none=True, metadata={"format": "date-time"})
+    lastAttemptAt = fields.String(allow_none=True, metadata={"format": "date-time"})
+    deliveredAt = fields.String(allow_none=True, metadata={"format": "date-time"})
     redeliveries = fields.Integer()
-    createdAt = fields.Raw(allow_none=True)
+    createdAt = fields.String(allow_none=True, metadata={"format": "date-time"})
     payload = fields.Dict(allow_none=True)
 
 

@@ -1,7 +1,7 @@
 """Schemas of the webhooks API and of the WebSocket stream's query."""
 from urllib.parse import urlsplit
 
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from wildcat.schemas.accounts import ACCOUNT_ID
 from wildcat.domain import DELIVERY_STATUSES, EVENT_NAMES
@@ -37,22 +37,55 @@ class AccountIdField(fields.String):
                          **kwargs)
 
 
+def events_field():
+    return fields.List(fields.String(), validate=[
+        validate.Length(min=1, max=len(EVENT_NAMES) + 1, error="events must list 1 to "
+                        f"{len(EVENT_NAMES) + 1} event names"), check_events, check_unique])
+
+
+def check_unique(names) -> None:
+    if len(set(names)) != len(names):
+        raise ValidationError("events must not repeat a name")
+
+
+def secret_field():
+    return fields.String(allow_none=True, validate=validate.Length(
+        min=8, max=256, error="secret must be 8-256 characters"))
+
+
 class CreateWebhookSchema(Schema):
     url = fields.String(required=True, validate=check_url,
                         error_messages={"required": "url is required",
                                         "null": "url is required",
                                         "invalid": "url must be a string"})
     accountId = AccountIdField(allow_none=True)
-    events = fields.List(fields.String(), validate=[
-        validate.Length(min=1, max=len(EVENT_NAMES) + 1, error="events must list 1 to "
-                        f"{len(EVENT_NAMES) + 1} event names"), check_events])
-    secret = fields.String(allow_none=True, validate=validate.Length(
-        min=8, max=256, error="secret must be 8-256 characters"))
+    events = events_field()
+    secret = secret_field()
 
-    @validates("events")
-    def _dedupe(self, value, **kwargs):
-        if len(set(value)) != len(value):
-            raise ValidationError("events must not repeat a name")
+
+class JsonBoolean(fields.Boolean):
+    """true or false only: not "yes", 1 or "on" (a JSON body has real booleans)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+class UpdateWebhookSchema(Schema):
+    """PATCH /webhooks/<id>: only the fields given change; null accountId/secret removes it."""
+    url = fields.String(validate=check_url, error_messages={"null": "url cannot be null",
+                                                            "invalid": "url must be a string"})
+    accountId = AccountIdField(allow_none=True)
+    events = events_field()
+    secret = secret_field()
+    enabled = JsonBoolean(error_messages={"invalid": "enabled must be true or false"})
+
+    @validates_schema
+    def _not_empty(self, data, **kwargs):
+        if not data:
+            raise ValidationError("give at least one of url, accountId, events, secret, "
+                                  "enabled")
 
 
 class WebhooksQuerySchema(Schema):

@@ -7,10 +7,11 @@ import threading
 import time
 from urllib.parse import urlsplit
 
-from wildcat.errors import DeliveryNotFound, WebhookNotFound, WebhookUrlBlocked
-from wildcat.domain import PENDING, iso_now, new_id, now_ms
+from wildcat.errors import DeliveryNotFound, WebhookExists, WebhookNotFound, WebhookUrlBlocked
+from wildcat.domain import DELIVERY_STATUSES, PENDING, iso_from_ms, iso_now, new_id, now_ms
 from wildcat.netguard import AddressBlocked, check_host
 from wildcat.services.accounts import get_account
+from wildcat.store.base import DuplicateKey
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +99,8 @@ def public_webhook(webhook: dict, default_secret: str = "") -> dict:
             "accountId": webhook.get("accountId"),
             "events": webhook.get("events") or DEFAULT_EVENTS,
             "hasSecret": bool(webhook.get("secret") or default_secret),
-            "createdAt": webhook.get("createdAt")}
+            "enabled": webhook.get("enabled", True),
+            "createdAt": webhook.get("createdAt"), "updatedAt": webhook.get("updatedAt")}
 
 
 def public_delivery(delivery: dict) -> dict:
@@ -107,7 +109,7 @@ def public_delivery(delivery: dict) -> dict:
             "status": delivery.get("status"), "attempts": delivery.get("attempts", 0),
             "lastStatusCode": delivery.get("lastStatusCode"),
             "lastError": delivery.get("lastError"),
-            "nextAttemptAt": delivery.get("nextAttemptAt"),
+            "nextAttemptAt": iso_from_ms(delivery.get("nextAttemptAt")),
             "lastAttemptAt": delivery.get("lastAttemptAt"),
             "deliveredAt": delivery.get("deliveredAt"),
             "redeliveries": delivery.get("redeliveries", 0),
@@ -126,8 +128,14 @@ def check_url_allowed(config, url: str) -> None:
         raise WebhookUrlBlocked(f"Webhook URL is not allowed: {exc}") from None
 
 
+def _same_settings(stored: dict, doc: dict) -> bool:
+    return (list(stored.get("events") or DEFAULT_EVENTS) == doc["events"]
+            and (stored.get("secret") or None) == doc.get("secret"))
+
+
 def create_webhook(runtime, data) -> tuple[dict, bool]:
-    """Register a webhook; the same (url, accountId) again returns the existing one."""
+    """Register a webhook. The same (url, accountId) with the same events and secret again
+    returns the existing one; with other settings it is a WebhookExists (use PATCH)."""
     account_id = data.get("accountId")
     if account_id:
         get_account(runtime, account_id)
@@ -137,6 +145,8 @@ def create_webhook(runtime, data) -> tuple[dict, bool]:
            "secret": data.get("secret") or None, "createdAt": iso_now()}
     doc = {k: v for k, v in doc.items() if v is not None}
     stored, created = runtime.store.create_webhook(doc)
+    if not created and not _same_settings(stored, doc):
+        raise WebhookExists(details={"id": stored["_id"]})
     if created:
         log.info("webhook %s registered (account %s, events %s)", stored["_id"],
                  account_id or "*", ",".join(stored["events"]))
@@ -145,8 +155,9 @@ def create_webhook(runtime, data) -> tuple[dict, bool]:
 
 
 def list_webhooks(runtime, account_id=None) -> list[dict]:
-    return [public_webhook(w, runtime.config.webhook_secret)
-            for w in runtime.store.list_webhooks(account_id)]
+    """The webhooks with their delivery counts and latest error."""
+    return webhook_summaries(runtime, [public_webhook(w, runtime.config.webhook_secret)
+                                       for w in runtime.store.list_webhooks(account_id)])
 
 
 def get_webhook(runtime, webhook_id) -> dict:
@@ -154,6 +165,42 @@ def get_webhook(runtime, webhook_id) -> dict:
     if webhook is None:
         raise WebhookNotFound()
     return webhook
+
+
+def update_webhook(runtime, webhook_id, data) -> dict:
+    """Change the given fields of a webhook (null accountId makes it global, null secret
+    removes it). A disabled webhook keeps collecting deliveries; none is sent until it is
+    enabled again."""
+    get_webhook(runtime, webhook_id)
+    if data.get("accountId"):
+        get_account(runtime, data["accountId"])
+    if "url" in data:
+        check_url_allowed(runtime.config, data["url"])
+    fields = dict(data, updatedAt=iso_now())
+    try:
+        stored = runtime.store.update_webhook(webhook_id, fields)
+    except DuplicateKey:
+        raise WebhookExists("Another webhook has this url (and accountId)") from None
+    if stored is None:                          # deleted between the two calls
+        raise WebhookNotFound()
+    log.info("webhook %s updated (%s)", webhook_id, ", ".join(sorted(data)))
+    runtime.dispatcher.webhooks_changed()
+    return public_webhook(stored, runtime.config.webhook_secret)
+
+
+def webhook_summaries(runtime, webhooks: list[dict]) -> list[dict]:
+    """Each webhook with its delivery counts and its latest error (for the dashboard)."""
+    counts = runtime.store.count_deliveries_by_webhook()
+    out = []
+    for webhook in webhooks:
+        recent = runtime.store.list_deliveries(webhook["id"], limit=20)
+        errors = [d for d in recent if d.get("lastError")]
+        last = max(errors, key=lambda d: d.get("lastAttemptAt") or "", default=None)
+        mine = counts.get(webhook["id"], {})
+        out.append(dict(webhook, deliveries={s: mine.get(s, 0) for s in DELIVERY_STATUSES},
+                        lastError=last and last["lastError"],
+                        lastErrorAt=last and last.get("lastAttemptAt")))
+    return out
 
 
 def delete_webhook(runtime, webhook_id) -> None:

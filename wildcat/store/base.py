@@ -174,6 +174,12 @@ class Store(abc.ABC):
         global ones (no accountId)."""
 
     @abc.abstractmethod
+    def update_webhook(self, webhook_id: str, fields: dict) -> dict | None:
+        """Set top-level fields (None removes one, e.g. `accountId` → global) and return the
+        updated webhook, or None when it does not exist. Raises DuplicateKey when the new
+        (url, accountId) belongs to another webhook; nothing changes then."""
+
+    @abc.abstractmethod
     def delete_webhook(self, webhook_id: str) -> bool:
         """Remove the webhook and its deliveries."""
 
@@ -213,6 +219,10 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def count_deliveries(self) -> dict[str, int]:
         """{status: count} over all deliveries."""
+
+    @abc.abstractmethod
+    def count_deliveries_by_webhook(self) -> dict[str, dict[str, int]]:
+        """{webhookId: {status: count}} over all deliveries (webhooks with none are absent)."""
 
     # -- leases --------------------------------------------------------------------------
     @abc.abstractmethod

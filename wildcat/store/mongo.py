@@ -225,6 +225,13 @@ class MongoStore(Store):
         return list(self.db.webhooks.find(query).sort([("createdAt", ASCENDING),
                                                        ("_id", ASCENDING)]))
 
+    def update_webhook(self, webhook_id, fields):
+        if "_id" in fields:
+            raise ValueError("_id cannot be updated")
+        if not self._update(self.db.webhooks, {"_id": as_str(webhook_id)}, fields):
+            return None
+        return self.get_webhook(webhook_id)
+
     def delete_webhook(self, webhook_id):
         self.db.deliveries.delete_many({"webhookId": as_str(webhook_id)})
         return self.db.webhooks.delete_one({"_id": webhook_id}).deleted_count > 0
@@ -278,6 +285,14 @@ class MongoStore(Store):
     def count_deliveries(self):
         groups = self.db.deliveries.aggregate([{"$group": {"_id": "$status", "n": {"$sum": 1}}}])
         return {g["_id"]: g["n"] for g in groups}
+
+    def count_deliveries_by_webhook(self):
+        groups = self.db.deliveries.aggregate([{"$group": {
+            "_id": {"w": "$webhookId", "s": "$status"}, "n": {"$sum": 1}}}])
+        counts = {}
+        for g in groups:
+            counts.setdefault(g["_id"]["w"], {})[g["_id"]["s"]] = g["n"]
+        return counts
 
     # -- leases ------------------------------------------------------------------------
     def acquire_lease(self, account_id, owner, ttl_ms, now_ms):

@@ -241,6 +241,13 @@ class SQLiteStore(SQLiteConnections, Store):
                              "ORDER BY created_at, rowid", (account_id,))
         return [row_doc(r) for r in rows]
 
+    def update_webhook(self, webhook_id, fields):
+        with self._write() as db:
+            if not self._update("webhooks", "id = ?", (webhook_id,), fields, webhook_cols, db):
+                return None
+            return row_doc(db.execute("SELECT doc FROM webhooks WHERE id = ?",
+                                      (webhook_id,)).fetchone())
+
     def delete_webhook(self, webhook_id):
         with self._write() as db:
             db.execute("DELETE FROM deliveries WHERE webhook_id = ?", (webhook_id,))
@@ -295,6 +302,13 @@ class SQLiteStore(SQLiteConnections, Store):
     def count_deliveries(self):
         rows = self._all("SELECT status, count(*) FROM deliveries GROUP BY status")
         return {status: count for status, count in rows}
+
+    def count_deliveries_by_webhook(self):
+        counts = {}
+        for webhook_id, status, count in self._all(
+                "SELECT webhook_id, status, count(*) FROM deliveries GROUP BY webhook_id, status"):
+            counts.setdefault(webhook_id, {})[status] = count
+        return counts
 
     # -- leases ------------------------------------------------------------------------
     def acquire_lease(self, account_id, owner, ttl_ms, now_ms):
