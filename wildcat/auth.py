@@ -28,7 +28,7 @@ TOKEN_PREFIX = "wct_"
 SESSION_COOKIE = "wildcat_session"
 DASHBOARD_HEADER = "X-Wildcat-Dashboard"
 PUBLIC_ENDPOINTS = {"system.ping", "dashboard.login", "dashboard.login_submit",
-                    "dashboard.static"}
+                    "dashboard.static", "dashboard.front_door", "dashboard.favicon"}
 # GET pages a browser navigates to: the session cookie alone is enough there.
 PAGE_ENDPOINTS = {"dashboard.index", "openapi.docs", "openapi.docs_asset", "openapi.spec"}
 # Account routes an account token may NOT use (account management stays with the admin).

@@ -189,6 +189,12 @@ ROUTES = {
         "What the simulated network received from the account", S, r.SentResponse,
         description="Sandbox driver only."),
     # -- dashboard -------------------------------------------------------------------------
+    ("GET", "/"): Doc("The front door: redirects (302) to /dashboard", UI, None, 302,
+                      public=True),
+    ("GET", "/favicon.ico"): Doc("The icon browsers show in the tab", UI,
+                                 {"image/x-icon": {"schema": {"type": "string",
+                                                              "format": "binary"}}},
+                                 public=True),
     ("GET", "/dashboard"): Doc(
         "The operator's dashboard (HTML)", UI, HTML, extra={303: REDIRECT},
         description="A browser without a session is sent to the login page (303). "

@@ -25,8 +25,11 @@ def gunicorn_options(config) -> dict:
 
 def post_worker_init(worker):
     """The serving process exists: start the account workers and the dispatcher."""
+    from wildcat.banner import log_startup
+
     runtime = worker.wsgi.extensions["wildcat"]
     runtime.server_worker = worker       # `alive` turns False on SIGTERM: /ws streams end
+    log_startup(runtime.config)
     runtime.start()
 
 

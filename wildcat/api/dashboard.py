@@ -35,6 +35,17 @@ def _safe_next(target):
     return "/dashboard"
 
 
+@bp.get("/")
+def front_door():
+    """A browser pointed at the server lands on the dashboard (unknown paths stay JSON 404)."""
+    return redirect("/dashboard", 302)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    return bp.send_static_file("favicon.ico")
+
+
 @bp.get("/dashboard")
 def index():
     rt = runtime()
