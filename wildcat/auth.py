@@ -6,6 +6,11 @@ an account token, sent as `X-API-Key: <key>` or `Authorization: Bearer <key>`; b
 pass `?apiKey=` on `/ws` and `/dashboard` (which trades it for a session cookie derived
 from the key and redirects to drop it from the address bar).
 
+The dashboard signs a browser in with either credential and keeps a session cookie: for the
+admin key an HMAC of the key; for an account token `acct.<id>.<HMAC of the id and the
+token's hash>`, which opens only that account's routes and ends when the token is rotated.
+On /ws the cookie counts only from a page of this same origin (checked with Origin).
+
 An account token (returned once when the account is created, rotated with
 `POST /accounts/<id>/token`) authorises only that account's own routes:
 `/accounts/<id>/...` and `/sandbox/accounts/<id>/...`, plus `GET /accounts/<id>`; never
@@ -28,7 +33,9 @@ TOKEN_PREFIX = "wct_"
 SESSION_COOKIE = "wildcat_session"
 DASHBOARD_HEADER = "X-Wildcat-Dashboard"
 PUBLIC_ENDPOINTS = {"system.ping", "dashboard.login", "dashboard.login_submit",
-                    "dashboard.static", "dashboard.front_door", "dashboard.favicon"}
+                    "dashboard.static", "dashboard.front_door", "dashboard.favicon",
+                    "dashboard.logout"}
+ACCOUNT_SESSION_PREFIX = "acct."
 # GET pages a browser navigates to: the session cookie alone is enough there.
 PAGE_ENDPOINTS = {"dashboard.index", "openapi.docs", "openapi.docs_asset", "openapi.spec"}
 # Account routes an account token may NOT use (account management stays with the admin).
@@ -69,6 +76,20 @@ def session_value(api_key: str) -> str:
                     hashlib.sha256).hexdigest()
 
 
+def account_session_value(api_key: str, account_id: str, token_hash: str) -> str:
+    """The dashboard cookie of an account token: valid until the token is rotated."""
+    mac = hmac.new(api_key.encode("utf-8"),
+                   f"wildcat-dashboard-account-v1:{account_id}:{token_hash}".encode("utf-8"),
+                   hashlib.sha256).hexdigest()
+    return f"{ACCOUNT_SESSION_PREFIX}{account_id}.{mac}"
+
+
+def find_token_account(store, credential: str):
+    """The account whose current token this is (None when no account has it)."""
+    owner = _token_owner(store, credential)
+    return store.get_account(owner) if owner else None
+
+
 def presented_credential():
     """The key or token the request carries (header, Bearer, or ?apiKey= on /ws, /dashboard)."""
     value = request.headers.get("X-API-Key")
@@ -97,12 +118,30 @@ def _account_token_ok(store, account_id, credential):
     return bool(stored) and _equal(hash_token(credential), stored)
 
 
-def _session_ok(api_key):
+def _same_origin():
+    origin = request.headers.get("Origin") or ""
+    return bool(origin) and origin.split("://", 1)[-1] == request.host
+
+
+def _session(config, store):
+    """"admin", "account:<id>" or None: whom the dashboard's session cookie signs in."""
     cookie = request.cookies.get(SESSION_COOKIE)
-    if not cookie or not _equal(cookie, session_value(api_key)):
-        return False
-    # Cross-site requests cannot add a custom header, so API calls need it (CSRF guard).
-    return request.endpoint in PAGE_ENDPOINTS or bool(request.headers.get(DASHBOARD_HEADER))
+    if not cookie:
+        return None
+    # Cross-site requests cannot add a custom header, so API calls need it (CSRF guard);
+    # a browser's WebSocket cannot either, but it sends its page's Origin.
+    if not (request.endpoint in PAGE_ENDPOINTS or request.headers.get(DASHBOARD_HEADER)
+            or (request.path == "/ws" and _same_origin())):
+        return None
+    if _equal(cookie, session_value(config.api_key)):
+        return "admin"
+    if not cookie.startswith(ACCOUNT_SESSION_PREFIX):
+        return None
+    account_id = cookie[len(ACCOUNT_SESSION_PREFIX):].rpartition(".")[0]
+    stored = (store.get_account(account_id) or {}).get("tokenHash") if account_id else None
+    if stored and _equal(cookie, account_session_value(config.api_key, account_id, stored)):
+        return f"account:{account_id}"
+    return None
 
 
 def authenticate(config, store):
@@ -114,15 +153,20 @@ def authenticate(config, store):
     credential = presented_credential()
     if credential and _equal(credential, config.api_key):
         return "admin"
-    if _session_ok(config.api_key):
+    session = _session(config, store)
+    if session == "admin":
         return "admin"
-    if credential and request.endpoint not in ADMIN_ONLY_ENDPOINTS:
-        account_id = account_scope(request.url_rule, request.view_args)
-        if request.path == "/ws":
-            account_id = request.args.get("accountId")
-        if _account_token_ok(store, account_id, credential):
+    account_id = account_scope(request.url_rule, request.view_args)
+    if request.path == "/ws":
+        account_id = request.args.get("accountId")
+    if session and request.endpoint in PAGE_ENDPOINTS:
+        return session
+    if request.endpoint not in ADMIN_ONLY_ENDPOINTS:
+        if session and account_id and session == f"account:{account_id}":
+            return session
+        if credential and _account_token_ok(store, account_id, credential):
             return f"account:{account_id}"
-    if credential and _token_owner(store, credential) is not None:
+    if session or (credential and _token_owner(store, credential) is not None):
         raise Forbidden("This account token may only use its own account's routes")
     raise Unauthorized(headers={"WWW-Authenticate": 'Bearer realm="wildcat"'})
 

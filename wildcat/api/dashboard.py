@@ -1,13 +1,13 @@
 """The operator's dashboard: a server-rendered page that polls the JSON API."""
 import hmac
 
-from flask import Blueprint, make_response, redirect, render_template, request
+from flask import Blueprint, g, make_response, redirect, render_template, request
 
 from wildcat.api import runtime
-from wildcat.auth import SESSION_COOKIE, session_value
+from wildcat.auth import (SESSION_COOKIE, account_session_value, find_token_account,
+                          session_value)
 from wildcat.schemas import load
 from wildcat.schemas.dashboard import LoginSchema
-from wildcat.services import accounts as accounts_service
 
 bp = Blueprint("dashboard", __name__, static_folder="../static",
                static_url_path="/dashboard/static")
@@ -50,11 +50,12 @@ def favicon():
 def index():
     rt = runtime()
     if rt.config.api_key and request.args.get("apiKey"):   # a bookmarked ?apiKey= link
-        return _signed_in(rt.config.api_key, "/dashboard")
-    return _page(render_template("dashboard.html",
-                                 accounts=accounts_service.list_accounts(rt),
+        return _signed_in(session_value(rt.config.api_key), "/dashboard")
+    who = g.get("auth", "open")
+    scope = who.partition(":")[2] if who.startswith("account:") else ""
+    return _page(render_template("dashboard.html", scope=scope,
                                  protected=bool(rt.config.api_key),
-                                 driver=rt.config.driver))
+                                 driver=rt.config.driver, instance=rt.config.instance_id))
 
 
 @bp.get("/dashboard/login")
@@ -68,20 +69,25 @@ def login():
 @bp.post("/dashboard/login")
 def login_submit():
     data = load(login_schema, request.form.to_dict())
-    api_key = runtime().config.api_key
+    rt = runtime()
+    api_key = rt.config.api_key
     target = _safe_next(data["next"])
     if not api_key:
         return redirect(target, 303)
-    if not hmac.compare_digest(data["apiKey"].encode(), api_key.encode()):
-        return _page(render_template("dashboard_login.html", error="That key is not valid.",
-                                     next=target), 401)
-    return _signed_in(api_key, target)
+    if hmac.compare_digest(data["apiKey"].encode(), api_key.encode()):
+        return _signed_in(session_value(api_key), target)
+    account = find_token_account(rt.store, data["apiKey"])
+    if account is not None:
+        return _signed_in(account_session_value(api_key, account["_id"], account["tokenHash"]),
+                          "/dashboard")
+    return _page(render_template("dashboard_login.html", error="That key is not valid.",
+                                 next=target), 401)
 
 
-def _signed_in(api_key, target):
+def _signed_in(cookie, target):
     """Redirect to `target` with the session cookie set (the key itself is never stored)."""
     response = redirect(target, 303)
-    response.set_cookie(SESSION_COOKIE, session_value(api_key), max_age=SESSION_MAX_AGE,
+    response.set_cookie(SESSION_COOKIE, cookie, max_age=SESSION_MAX_AGE,
                         httponly=True, samesite="Strict", secure=request.is_secure, path="/")
     return response
 

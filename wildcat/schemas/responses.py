@@ -66,6 +66,9 @@ class Account(Open):
     lastError = fields.String()
     jid = fields.String(metadata={"description": "Own JID once connected"})
     pushName = fields.String()
+    connectedAt = fields.String(metadata={"description": "When it last became connected"})
+    explanation = fields.String(metadata={
+        "description": "The status, its reason and lastError in words, for operators"})
 
 
 class AccountResponse(OkResponse):

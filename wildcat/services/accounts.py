@@ -3,12 +3,13 @@ import logging
 
 from wildcat import commands, domain
 from wildcat.errors import AccountExists, AccountNotFound, AccountUnavailable, NoQr
+from wildcat.explain import explain
 from wildcat.store.base import DuplicateKey
 
 log = logging.getLogger(__name__)
 
 PUBLIC_FIELDS = ("_id", "name", "collectionName", "status", "createdAt", "lastUpdate",
-                 "reason", "lastError", "jid", "pushName")
+                 "reason", "lastError", "jid", "pushName", "connectedAt")
 
 
 def public_view(account, worker):
@@ -18,6 +19,7 @@ def public_view(account, worker):
     state = worker.state() if worker else None
     view["currentStatus"] = state.status if state else domain.NOT_STARTED
     view["hasQR"] = bool(state and state.qr)
+    view["explanation"] = explain(view)
     return view
 
 

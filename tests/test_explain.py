@@ -1,0 +1,48 @@
+"""Account states in words (wildcat/explain.py), as the dashboard and GET /accounts show them."""
+import pytest
+
+from tests.util import connected_account, wait_until
+from wildcat.explain import explain, explain_error
+
+DNS = ('connect failed: dial tcp: lookup web.whatsapp.com on 127.0.0.53:53: no such host')
+
+
+@pytest.mark.parametrize("account, words", [
+    ({"currentStatus": "reconnecting", "reason": "connect_failed", "lastError": DNS},
+     "WhatsApp's servers cannot be reached from this machine (the DNS lookup failed) — "
+     "retrying by itself"),
+    ({"currentStatus": "reconnecting", "reason": "connect_failed",
+      "lastError": "dial tcp 157.240.1.1:443: i/o timeout"},
+     "WhatsApp's servers cannot be reached from this machine — retrying by itself"),
+    ({"currentStatus": "reconnecting", "reason": "connect_failed", "lastError": "weird"},
+     "Could not connect: weird — retrying by itself"),
+    ({"currentStatus": "disconnected", "reason": "qr_timeout"}, "QR expired — press Connect"),
+    ({"currentStatus": "logged_out", "reason": "unlinked_from_phone"},
+     "Logged out from the phone — press Connect and scan a new QR code"),
+    ({"currentStatus": "logged_out", "reason": "LOGGED_OUT"},        # whatsmeow's own code
+     "Logged out — press Connect and scan a new QR code"),
+    ({"currentStatus": "disconnected", "reason": "user_disconnect"},
+     "Disconnected from here; the session is kept — press Connect (no QR needed)"),
+    ({"currentStatus": "connected", "reason": "connected", "lastError": DNS}, "Connected"),
+    ({"currentStatus": "not_started"}, "Not started — press Connect"),
+])
+def test_states_in_words(account, words):
+    assert explain(account) == words
+
+
+def test_no_error_no_words():
+    assert explain_error(None) is None and explain_error("") is None
+
+
+def test_the_api_carries_the_explanation(make_app):
+    client = make_app().test_client()
+    client.post("/accounts", json={"id": "words"})
+    account = client.get("/accounts/words").json["account"]
+    assert account["explanation"].startswith("Waiting for the QR code to be scanned")
+    connected_account(client, "live", "15550002222")
+    live = client.get("/accounts/live").json["account"]
+    assert live["explanation"] == "Connected" and live["connectedAt"].endswith("Z")
+    client.post("/sandbox/accounts/live/unlink")
+    wait_until(lambda: {a["_id"]: a["explanation"] for a in client.get("/accounts").json[
+        "accounts"]}.get("live", "").startswith("Logged out from the phone"),
+        message="the unlinked account explained in the list")
