@@ -83,3 +83,14 @@ def make_app(tmp_path):
     yield build
     for app in apps:
         app.extensions["wildcat"].stop(timeout=10)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failing test that took screenshots (the `shots` list of tests/test_dashboard.py)
+    reports their paths with its failure."""
+    outcome = yield
+    report = outcome.get_result()
+    shots = getattr(item, "wildcat_screenshots", None)
+    if report.failed and shots:
+        report.sections.append(("screenshots", "\n".join(shots)))

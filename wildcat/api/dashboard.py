@@ -8,6 +8,7 @@ from wildcat.auth import (SESSION_COOKIE, account_session_value, find_token_acco
                           session_value)
 from wildcat.schemas import load
 from wildcat.schemas.dashboard import LoginSchema
+from wildcat.services.webhooks import EVENT_NAMES
 
 bp = Blueprint("dashboard", __name__, static_folder="../static",
                static_url_path="/dashboard/static")
@@ -55,7 +56,8 @@ def index():
     scope = who.partition(":")[2] if who.startswith("account:") else ""
     return _page(render_template("dashboard.html", scope=scope,
                                  protected=bool(rt.config.api_key),
-                                 driver=rt.config.driver, instance=rt.config.instance_id))
+                                 driver=rt.config.driver, instance=rt.config.instance_id,
+                                 event_names=EVENT_NAMES))
 
 
 @bp.get("/dashboard/login")
