@@ -276,17 +276,22 @@ def test_buttons_explain_each_state_rotate_the_token_and_delete(server, browser,
 
 
 def test_an_unreachable_whatsapp_is_said_in_words(server, browser, shots):
-    """The sandbox cannot fail a connect; the store can hold what a failed neonize connect
-    leaves (status reconnecting, reason connect_failed, lastError) — shown as the operator
-    would see it."""
+    """The sandbox plays a network where DNS cannot resolve WhatsApp's servers: the card
+    says so in words, shows the raw error, and recovers when the network comes back."""
     connected(server, "offline", "15557770003")
-    api(server, "POST", "/accounts/offline/disconnect")
     sign_in(browser, server)
-    wait_text(browser, card("offline") + " .status", lambda t: t == "disconnected",
-              "offline disconnected")
-    wait_text(browser, card("offline") + " .explanation", lambda t: "press Connect" in t,
-              "press Connect")
-    shots("disconnected")
+    wait_text(browser, card("offline") + " .status", lambda t: t == "connected", "connected")
+    assert api(server, "POST", "/sandbox/accounts/offline/network",
+               json={"reachable": False}).json() == {"ok": True, "reachable": False}
+    wait_text(browser, card("offline") + " .explanation", lambda t: t.startswith(
+        "WhatsApp's servers cannot be reached from this machine"), "unreachable, in words")
+    assert "no such host" in text_of(browser, card("offline") + " .last-error")
+    assert text_of(browser, card("offline") + " .status") == "reconnecting"
+    shots("unreachable")
+    api(server, "POST", "/sandbox/accounts/offline/network", json={"reachable": True})
+    wait_text(browser, card("offline") + " .status", lambda t: t == "connected",
+              "connected again", timeout=20)
+    assert not find(browser, card("offline") + " .last-error")[0].is_displayed()
 
 
 def test_send_a_test_text_and_a_file(server, browser, shots, tmp_path):

@@ -46,3 +46,29 @@ def test_the_api_carries_the_explanation(make_app):
     wait_until(lambda: {a["_id"]: a["explanation"] for a in client.get("/accounts").json[
         "accounts"]}.get("live", "").startswith("Logged out from the phone"),
         message="the unlinked account explained in the list")
+
+
+def test_sandbox_network_outage_is_explained_and_recovers(make_app):
+    """The sandbox's unreachable network fails connects the way whatsmeow does (a DNS error);
+    the account says why, keeps retrying, and connects once the network is back."""
+    client = make_app().test_client()
+    connected_account(client, "net", "15550003333")
+    for bad in ({}, {"reachable": "no"}, {"reachable": 0}, {"reachable": True, "x": 1}):
+        response = client.post("/sandbox/accounts/net/network", json=bad)
+        assert response.status_code == 400 and response.json["code"] == "validation_error"
+    assert client.post("/sandbox/accounts/ghost/network",
+                       json={"reachable": False}).status_code == 404
+    assert client.post("/sandbox/accounts/net/network", json={"reachable": False}).json == {
+        "ok": True, "reachable": False}
+
+    def account():
+        return client.get("/accounts/net").json["account"]
+    down = wait_until(lambda: account().get("lastError") and account(), message="lastError")
+    assert down["currentStatus"] == "reconnecting" and down["reason"] == "connect_failed"
+    assert "no such host" in down["lastError"]
+    assert down["explanation"].startswith("WhatsApp's servers cannot be reached from this "
+                                          "machine (the DNS lookup failed)")
+    client.post("/sandbox/accounts/net/network", json={"reachable": True})
+    up = wait_until(lambda: account()["currentStatus"] == "connected" and account(),
+                    message="connected again")
+    assert "lastError" not in up and up["explanation"] == "Connected"

@@ -11,7 +11,8 @@ from wildcat.schemas.chats import ChatMessagesQuerySchema, ChatsQuerySchema
 from wildcat.schemas.dashboard import LoginSchema
 from wildcat.schemas.messages import (DeleteSchema, ReactSchema, ReplySchema, SendAudioSchema,
                                       SendDocumentSchema, SendTextSchema)
-from wildcat.schemas.sandbox import HistorySchema, InboundSchema, ReceiptSchema, ScanSchema
+from wildcat.schemas.sandbox import (HistorySchema, InboundSchema, NetworkSchema,
+                                     ReceiptSchema, ScanSchema)
 from wildcat.schemas.webhooks import (CreateWebhookSchema, DeliveriesQuerySchema,
                                       StreamQuerySchema, UpdateWebhookSchema,
                                       WebhooksQuerySchema)
@@ -183,6 +184,10 @@ ROUTES = {
         "Inject a history-sync batch", ok=r.HistoryResponse, body=HistorySchema, **_sandbox),
     ("POST", "/sandbox/accounts/<account_id>/drop"): Doc(
         "Lose the connection (then reconnect by the normal path)", **_sandbox),
+    ("POST", "/sandbox/accounts/<account_id>/network"): Doc(
+        "Make WhatsApp's servers unreachable for the account (connects fail with a DNS "
+        "error, the connection drops) or reachable again", ok=r.OkResponse,
+        body=NetworkSchema, example={"reachable": False}, **_sandbox),
     ("POST", "/sandbox/accounts/<account_id>/unlink"): Doc(
         "The phone removed the device (logged_out)", **_sandbox),
     ("GET", "/sandbox/accounts/<account_id>/sent"): Doc(

@@ -8,7 +8,7 @@ from wildcat.auth import (SESSION_COOKIE, account_session_value, find_token_acco
                           session_value)
 from wildcat.schemas import load
 from wildcat.schemas.dashboard import LoginSchema
-from wildcat.services.webhooks import EVENT_NAMES
+from wildcat.domain import EVENT_NAMES
 
 bp = Blueprint("dashboard", __name__, static_folder="../static",
                static_url_path="/dashboard/static")

@@ -10,13 +10,14 @@ from wildcat.errors import AccountNotConnected, NoPendingLogin, ValidationFailed
 from wildcat.jid import is_group
 from wildcat.schemas import json_body, load
 from wildcat.schemas.sandbox import (HistorySchema, InboundFormSchema, InboundSchema,
-                                     ReceiptSchema, ScanSchema)
+                                     NetworkSchema, ReceiptSchema, ScanSchema)
 from wildcat.services.accounts import get_account
 
 bp = Blueprint("sandbox", __name__, url_prefix="/sandbox")
 
 scan_schema, inbound_schema, receipt_schema = ScanSchema(), InboundSchema(), ReceiptSchema()
 history_schema, inbound_form_schema = HistorySchema(), InboundFormSchema()
+network_schema = NetworkSchema()
 MEDIA_TYPES = ("image", "video", "audio", "voice", "document", "sticker")
 
 
@@ -140,6 +141,13 @@ def _history_batch(session, data):
 def drop(account_id):
     _session(account_id).drop()
     return jsonify(ok=True)
+
+
+@bp.post("/accounts/<account_id>/network")
+def network(account_id):
+    data = load(network_schema, json_body())
+    _session(account_id, connected=False).set_reachable(data["reachable"])
+    return jsonify(ok=True, reachable=data["reachable"])
 
 
 @bp.post("/accounts/<account_id>/unlink")

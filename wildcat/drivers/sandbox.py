@@ -37,6 +37,10 @@ def _target_key(target, own_jid):
     return key
 
 
+# What whatsmeow reports when DNS cannot resolve WhatsApp's servers.
+UNREACHABLE_ERROR = "dial tcp: lookup web.whatsapp.com on 127.0.0.53:53: no such host"
+
+
 class SandboxDriver(base.Driver):
     """Holds the simulated network: sessions by account, logins, the media it has seen."""
     name = "sandbox"
@@ -47,6 +51,7 @@ class SandboxDriver(base.Driver):
         self._sessions = {}    # account id -> live SandboxSession
         self._media = {}       # message id -> bytes the network holds
         self.sent = {}         # account id -> what the network received from it
+        self.unreachable = set()   # account ids whose connects fail (servers unreachable)
 
     # -- Driver --------------------------------------------------------------------------
     def open_session(self, account, on_event):
@@ -133,6 +138,9 @@ class SandboxSession(base.DriverSession):
 
     def start(self):
         self._closed = False
+        if self.account_id in self.driver.unreachable:
+            self.emit(base.CONNECT_FAILED, {"error": UNREACHABLE_ERROR})
+            return
         jid = self.driver._logins.get(self.account_id)
         if jid:
             self._connect(jid)
@@ -175,6 +183,16 @@ class SandboxSession(base.DriverSession):
         """The connection is lost; the worker's reconnect path restores it."""
         self.connected = False
         self.emit(base.DISCONNECTED, {"reason": "connection_lost", "willReconnect": False})
+
+    def set_reachable(self, reachable):
+        """WhatsApp's servers become unreachable (connects fail, the connection drops) or
+        reachable again (the worker's next retry connects)."""
+        if reachable:
+            self.driver.unreachable.discard(self.account_id)
+            return
+        self.driver.unreachable.add(self.account_id)
+        if self.connected:
+            self.drop()
 
     def unlink(self):
         """The phone removed this linked device."""

@@ -26,3 +26,12 @@ class MessageId(fields.String):
                 c in text for c in " /\\?#"):
             raise ValidationError(f"{attr or 'messageId'} is not a valid message id")
         return text
+
+
+class JsonBoolean(fields.Boolean):
+    """true or false only: not "yes", 1 or "on" (a JSON body has real booleans)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value

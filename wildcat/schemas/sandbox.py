@@ -1,12 +1,17 @@
 """Schemas of the sandbox-only routes."""
 from marshmallow import Schema, fields, validate
 
-from wildcat.schemas.common import Jid, MessageId
+from wildcat.schemas.common import Jid, JsonBoolean, MessageId
 
 
 class ScanSchema(Schema):
     phone = fields.String(validate=validate.Regexp(r"^[1-9][0-9]{6,14}\Z",
                                                    error="phone must be 7-15 digits"))
+
+
+class NetworkSchema(Schema):
+    reachable = JsonBoolean(required=True, error_messages={
+        "required": "reachable is required", "invalid": "reachable must be true or false"})
 
 
 class InboundSchema(Schema):

@@ -5,6 +5,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from wildcat.schemas.accounts import ACCOUNT_ID
 from wildcat.domain import DELIVERY_STATUSES, EVENT_NAMES
+from wildcat.schemas.common import JsonBoolean
 
 MAX_URL = 2048
 
@@ -61,15 +62,6 @@ class CreateWebhookSchema(Schema):
     accountId = AccountIdField(allow_none=True)
     events = events_field()
     secret = secret_field()
-
-
-class JsonBoolean(fields.Boolean):
-    """true or false only: not "yes", 1 or "on" (a JSON body has real booleans)."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, bool):
-            raise self.make_error("invalid", input=value)
-        return value
 
 
 class UpdateWebhookSchema(Schema):

@@ -35,6 +35,7 @@ function resetForm() {
   document.getElementById("webhook-form-title").textContent = "New webhook";
   document.getElementById("webhook-submit").textContent = "Create";
   document.getElementById("webhook-cancel").hidden = true;
+  document.getElementById("webhook-clear-secret-label").hidden = true;
   document.getElementById("webhook-secret-note").textContent = "";
   for (const box of f.querySelectorAll('input[name="events"]')) box.checked = box.value === "message";
 }
@@ -55,6 +56,7 @@ function startEdit(hook) {
   document.getElementById("webhook-form-title").textContent = "Edit webhook";
   document.getElementById("webhook-submit").textContent = "Save";
   document.getElementById("webhook-cancel").hidden = false;
+  document.getElementById("webhook-clear-secret-label").hidden = !hook.hasSecret;
   f.scrollIntoView({block: "nearest"});
 }
 
