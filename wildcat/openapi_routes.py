@@ -207,10 +207,12 @@ ROUTES = {
     ("GET", "/dashboard/login"): Doc("The dashboard's login page", UI, HTML, public=True,
                                      extra={303: REDIRECT}),
     ("POST", "/dashboard/login"): Doc(
-        "Sign in with the API key: sets an HttpOnly session cookie", UI, None, 303,
+        "Sign in with the API key or an account token (that account only): sets an HttpOnly "
+        "session cookie", UI, None, 303,
         LoginSchema, "form", public=True,
         extra={401: {"description": "Wrong key (the login page again)", "content": HTML}}),
-    ("POST", "/dashboard/logout"): Doc("Sign out (clears the session cookie)", UI, None, 303),
+    ("POST", "/dashboard/logout"): Doc("Sign out (clears the session cookie)", UI, None, 303,
+                                       public=True),
     ("GET", "/dashboard/static/<path:filename>"): Doc(
         "The dashboard's CSS and JavaScript", UI,
         {"text/css": {"schema": {"type": "string"}},
