@@ -497,7 +497,7 @@ def test_account_token_sees_only_its_account(server, browser, shots):
         "const other = await fetch('/accounts/neighbour', {headers: {'X-Wildcat-Dashboard': '1'}});"
         "const own = await fetch('/accounts/tenant', {headers: {'X-Wildcat-Dashboard': '1'}});"
         "return [r.status, other.status, own.status];")
-    assert status == [401, 401, 200]
+    assert status == [403, 403, 200]
     # Its live events only.
     tab(browser, "events")
     api(server, "POST", "/sandbox/accounts/tenant/scan", json={"phone": "15557770008"})
