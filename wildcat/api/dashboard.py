@@ -1,7 +1,8 @@
 """The operator's dashboard: a server-rendered page that polls the JSON API."""
 import hmac
 
-from flask import Blueprint, g, make_response, redirect, render_template, request
+from flask import (Blueprint, g, make_response, redirect, render_template, request,
+                   send_from_directory)
 
 from wildcat.api import runtime
 from wildcat.auth import (SESSION_COOKIE, account_session_value, find_token_account,
@@ -44,7 +45,8 @@ def front_door():
 
 @bp.get("/favicon.ico")
 def favicon():
-    return bp.send_static_file("favicon.ico")
+    return send_from_directory(bp.static_folder, "favicon.ico", mimetype="image/x-icon",
+                               max_age=86400)
 
 
 @bp.get("/dashboard")
