@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 
 import pytest
 import requests
@@ -292,6 +293,27 @@ def test_an_unreachable_whatsapp_is_said_in_words(server, browser, shots):
     wait_text(browser, card("offline") + " .status", lambda t: t == "connected",
               "connected again", timeout=20)
     assert not find(browser, card("offline") + " .last-error")[0].is_displayed()
+
+
+def test_the_instance_holding_an_account_is_shown_where_there_are_several(server, browser,
+                                                                         shots):
+    """A second instance is played by a lease in the shared store: its account is shown with
+    that instance, ours with "(this one)"."""
+    from wildcat.store.sqlite import SQLiteStore
+    connected(server, "mine", "15557770009")
+    store = SQLiteStore(os.path.join(server.env["WILDCAT_DATA_DIR"], "wildcat.db"))
+    try:
+        store.create_account({"_id": "elsewhere", "name": "On instance B",
+                              "status": "connected", "createdAt": "2026-01-01T00:00:00.000Z"})
+        assert store.acquire_lease("elsewhere", "instance-b", 600_000, int(time.time() * 1000))
+    finally:
+        store.close()
+    sign_in(browser, server)
+    wait_text(browser, card("elsewhere") + ' [data-fact="owner"]',
+              lambda t: "instance-b" in t, "the other instance")
+    wait_text(browser, card("mine") + ' [data-fact="owner"]', lambda t: "(this one)" in t,
+              "this instance")
+    shots("instances")
 
 
 def test_send_a_test_text_and_a_file(server, browser, shots, tmp_path):

@@ -42,6 +42,10 @@ def test_the_api_carries_the_explanation(make_app):
     connected_account(client, "live", "15550002222")
     live = client.get("/accounts/live").json["account"]
     assert live["explanation"] == "Connected" and live["connectedAt"].endswith("Z")
+    # The instance holding each account's lease (this one), in both views.
+    me = client.application.extensions["wildcat"].config.instance_id
+    assert live["owner"] == me
+    assert {a["_id"]: a["owner"] for a in client.get("/accounts").json["accounts"]}["live"] == me
     client.post("/sandbox/accounts/live/unlink")
     wait_until(lambda: {a["_id"]: a["explanation"] for a in client.get("/accounts").json[
         "accounts"]}.get("live", "").startswith("Logged out from the phone"),

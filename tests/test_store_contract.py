@@ -512,6 +512,16 @@ def test_leases(store):
     assert store.acquire_lease("a1", "p1", 1000, 1700)
 
 
+def test_live_leases_in_one_read(store):
+    assert store.acquire_lease("a1", "me", 1000, 5000)
+    assert store.acquire_lease("a2", "other", 1000, 5500)
+    assert store.acquire_lease("a3", "other", 10, 5000)          # expires at 5010
+    live = sorted(store.live_leases(5100), key=lambda lease: lease["accountId"])
+    assert live == [{"accountId": "a1", "owner": "me", "expiresAt": 6000},
+                    {"accountId": "a2", "owner": "other", "expiresAt": 6500}]
+    assert [lease["accountId"] for lease in store.live_leases(6200)] == ["a2"]
+
+
 def test_lease_race_has_one_winner(store):
     winners, barrier = [], threading.Barrier(8)
 

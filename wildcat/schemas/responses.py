@@ -69,6 +69,8 @@ class Account(Open):
     connectedAt = fields.String(metadata={"description": "When it last became connected"})
     explanation = fields.String(metadata={
         "description": "The status, its reason and lastError in words, for operators"})
+    owner = fields.String(allow_none=True, metadata={
+        "description": "The instance holding the account's lease (null: none holds it)"})
 
 
 class AccountResponse(OkResponse):

@@ -12,10 +12,12 @@ PUBLIC_FIELDS = ("_id", "name", "collectionName", "status", "createdAt", "lastUp
                  "reason", "lastError", "jid", "pushName", "connectedAt")
 
 
-def public_view(account, worker):
-    """The account as the API shows it: stored fields plus the live state."""
+def public_view(account, worker, owner=None):
+    """The account as the API shows it: stored fields plus the live state, and `owner`, the
+    instance holding its lease (None when nobody does)."""
     view = {k: account[k] for k in PUBLIC_FIELDS if account.get(k) is not None}
     view.setdefault("name", None)
+    view["owner"] = owner
     state = worker.state() if worker else None
     view["currentStatus"] = state.status if state else domain.NOT_STARTED
     view["hasQR"] = bool(state and state.qr)
@@ -65,12 +67,17 @@ def create_account(runtime, data):
 
 
 def list_accounts(runtime):
-    return [public_view(a, runtime.supervisor.get(a["_id"]))
+    owners = {lease["accountId"]: lease["owner"]
+              for lease in runtime.store.live_leases(domain.now_ms())}
+    return [public_view(a, runtime.supervisor.get(a["_id"]), owners.get(a["_id"]))
             for a in runtime.store.list_accounts()]
 
 
 def account_view(runtime, account_id):
-    return public_view(get_account(runtime, account_id), runtime.supervisor.get(account_id))
+    lease = runtime.store.get_lease(account_id)
+    alive = lease is not None and lease["expiresAt"] > domain.now_ms()
+    return public_view(get_account(runtime, account_id), runtime.supervisor.get(account_id),
+                       lease["owner"] if alive else None)
 
 
 def update_account(runtime, account_id, data):

@@ -238,6 +238,10 @@ class Store(abc.ABC):
     def get_lease(self, account_id: str) -> dict | None:
         """{accountId, owner, expiresAt} or None."""
 
+    @abc.abstractmethod
+    def live_leases(self, now_ms: int) -> list[dict]:
+        """Every lease not expired at now_ms ({accountId, owner, expiresAt}), in one read."""
+
     # -- session snapshots ---------------------------------------------------------------
     @abc.abstractmethod
     def save_snapshot(self, collection_name: str, data: bytes) -> None:

@@ -313,6 +313,9 @@ class MongoStore(Store):
     def get_lease(self, account_id):
         return self.db.leases.find_one({"_id": as_str(account_id)}, NO_ID)
 
+    def live_leases(self, now_ms):
+        return list(self.db.leases.find({"expiresAt": {"$gt": int(now_ms)}}, NO_ID))
+
     # -- snapshots ---------------------------------------------------------------------
     def save_snapshot(self, collection_name, data):
         self.db.snapshots.replace_one({"_id": as_str(collection_name)},

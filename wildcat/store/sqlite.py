@@ -334,6 +334,11 @@ class SQLiteStore(SQLiteConnections, Store):
         return {"accountId": row["account_id"], "owner": row["owner"],
                 "expiresAt": row["expires_at"]}
 
+    def live_leases(self, now_ms):
+        rows = self._all("SELECT * FROM leases WHERE expires_at > ?", (int(now_ms),))
+        return [{"accountId": r["account_id"], "owner": r["owner"],
+                 "expiresAt": r["expires_at"]} for r in rows]
+
     # -- snapshots ---------------------------------------------------------------------
     def save_snapshot(self, collection_name, data):
         with self._write() as db:

@@ -1,7 +1,8 @@
 // Accounts tab: status in words, QR and pairing-code login, connection buttons, token rotation,
 // and a send-test-message form per connected account.
 "use strict";
-import {api, apiJson, blobUrl, el, enc, isAdmin, notice, onEvent, scope, when, ago} from "./core.js";
+import {apiJson, blobUrl, el, enc, instance, isAdmin, notice, onEvent, scope, when, ago}
+  from "./core.js";
 
 const POLL_MS = 2000;
 const qrState = new Map();       // accountId -> {code, url}
@@ -22,7 +23,7 @@ function buildCard(account) {
               el("span", {class: "status"}));
   const facts = el("dl", {class: "facts"});
   for (const [key, label] of [["jid", "Number"], ["since", "Connected"],
-                              ["changed", "Last change"]]) {
+                              ["changed", "Last change"], ["owner", "Instance"]]) {
     const wrap = el("div", {class: "fact", "data-fact": key});
     wrap.append(el("dt", {}, label), el("dd"));
     facts.append(wrap);
@@ -86,6 +87,10 @@ function updateCard(card, account) {
           account.connectedAt ? "last " + ago(account.connectedAt) : "");
   setFact(card, "changed", account.lastUpdate ? `${when(account.lastUpdate)} (${account.reason ||
     status})` : "");
+  // Where several instances share the store, say which one holds the account.
+  const several = accounts.some((a) => a.owner && a.owner !== instance);
+  setFact(card, "owner", several ? (account.owner || "none") +
+          (account.owner === instance ? " (this one)" : "") : "");
   card.querySelector('[data-action="connect"]').disabled = status === "connected";
   card.querySelector('[data-action="disconnect"]').disabled = IDLE.includes(status);
   card.querySelector('[data-action="logout"]').disabled = status === "logged_out";

@@ -6,6 +6,7 @@ const app = document.getElementById("app");
 // "" for the admin (or an open server); an account id when signed in with its token.
 export const scope = app ? app.dataset.scope : "";
 export const isAdmin = !scope;
+export const instance = app ? app.dataset.instance : "";   // this server's instance id
 
 export async function api(method, path, body) {
   const opts = {method, headers: {...HEADERS}, credentials: "same-origin"};
