@@ -313,6 +313,8 @@ def test_the_instance_holding_an_account_is_shown_where_there_are_several(server
               lambda t: "instance-b" in t, "the other instance")
     wait_text(browser, card("mine") + ' [data-fact="owner"]', lambda t: "(this one)" in t,
               "this instance")
+    assert text_of(browser, card("elsewhere") + " .explanation") == \
+        "Runs on instance instance-b (stored status: connected)"
     shots("instances")
 
 

@@ -77,7 +77,10 @@ function updateCard(card, account) {
   pill.textContent = status.replace("_", " ");
   pill.dataset.status = status;
   card.querySelector(".name").textContent = account.name || "";
-  card.querySelector(".explanation").textContent = account.explanation || "";
+  const elsewhere = account.owner && instance && account.owner !== instance;
+  card.querySelector(".explanation").textContent = elsewhere
+    ? `Runs on instance ${account.owner} (stored status: ${account.status || "unknown"})`
+    : account.explanation || "";
   const error = card.querySelector(".last-error");
   error.textContent = status !== "connected" && account.lastError ? "Last error: " +
     account.lastError : "";
