@@ -544,6 +544,7 @@ def test_the_pages_load_nothing_external(server):
     assert not re.search(r'(src|href|action)="(https?:)?//', page.text)
     assert "default-src 'none'" in page.headers["Content-Security-Policy"]
     for asset in ("dashboard.js", "dashboard.css", "dash/core.js", "dash/accounts.js",
+                  "dash/send.js",
                   "dash/chats.js", "dash/webhooks.js", "dash/monitor.js"):
         response = session.get(f"{server.url}/dashboard/static/{asset}", timeout=10)
         assert response.ok, asset
