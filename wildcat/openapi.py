@@ -3,11 +3,12 @@ and the route table in wildcat/openapi_routes.py; Swagger UI at `/docs` from the
 swagger-ui-bundle package (no CDN)."""
 import copy
 import dataclasses
+import json
 import re
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import Blueprint, current_app, jsonify, render_template, send_from_directory
+from flask import Blueprint, Response, current_app, render_template, send_from_directory
 from marshmallow import fields
 
 from wildcat.errors import NotFound, codes_by_status
@@ -75,6 +76,7 @@ class Doc:
     extra: dict = dataclasses.field(default_factory=dict)   # other responses by status
     account_scoped: bool = True          # False: the account token does not open it
     example: dict | None = None          # a request body example (Swagger UI, schemathesis)
+    form_variant: tuple = ()             # (schema, file fields): a multipart body besides JSON
 
     def operation(self, plugin, operation_id, rule):
         scoped = rule.rule.startswith(_ACCOUNT_ROUTE_PREFIXES)
@@ -104,6 +106,9 @@ class Doc:
         return op
 
     def _success(self):
+        if self.ok is None and self.status == 101:
+            return {"description": "Switching Protocols: the WebSocket is open; each message "
+                                   "is one event's JSON"}
         if self.ok is None:
             return {"description": "Redirect (see Location)",
                     "headers": {**REQUEST_ID, **REDIRECT["headers"]}}
@@ -116,20 +121,29 @@ class Doc:
             media = {"schema": self.body}
             if self.example is not None:
                 media["example"] = self.example
-            return {"required": True, "content": {"application/json": media}}
-        schema = plugin.converter.schema2jsonschema(self.body) if self.body else {
-            "type": "object", "properties": {}}
-        schema.setdefault("properties", {})
-        for name in self.files + self.optional_files:
-            schema["properties"][name] = dict(BINARY)
-        for name in self.files:
-            schema.setdefault("required", []).append(name)
-        schema["properties"].update(self.form_extra)
-        if self.files or self.optional_files:  # a file may also be sent: other fields are text, extra ones refused
-            schema.pop("additionalProperties", None)
+            content = {"application/json": media}
+            if self.form_variant:
+                form_schema, files = self.form_variant
+                content["multipart/form-data"] = {"schema": self._form_schema(
+                    plugin, form_schema, files, ())}
+            return {"required": True, "content": content}
+        schema = self._form_schema(plugin, self.body, self.files, self.optional_files)
         media = "multipart/form-data" if self.body_type == "multipart" else \
             "application/x-www-form-urlencoded"
         return {"required": True, "content": {media: {"schema": schema}}}
+
+    def _form_schema(self, plugin, body, files, optional_files):
+        schema = plugin.converter.schema2jsonschema(body) if body else {
+            "type": "object", "properties": {}}
+        schema.setdefault("properties", {})
+        for name in files + optional_files:
+            schema["properties"][name] = dict(BINARY)
+        for name in files:
+            schema.setdefault("required", []).append(name)
+        schema["properties"].update(self.form_extra)
+        if files or optional_files:  # a file may also be sent: other fields are text, extra ones refused
+            schema.pop("additionalProperties", None)
+        return schema
 
 
 def _custom_fields(self, field, **kwargs):
@@ -163,9 +177,37 @@ def _ecma_patterns(node):
     return node
 
 
+_NULL_OBJECT = {"type": "object", "nullable": True}
+
+
+def _nullable_refs(node):
+    """apispec writes a nullable nested schema as `anyOf: [{type: object, nullable}, $ref]`,
+    which generators turn into an extra untyped model; `allOf: [$ref]` + `nullable` is the
+    OpenAPI 3.0 form they read as "that model or null"."""
+    if isinstance(node, dict):
+        any_of = node.get("anyOf")
+        if isinstance(any_of, list) and len(any_of) == 2 and _NULL_OBJECT in any_of:
+            ref = next(item for item in any_of if item != _NULL_OBJECT)
+            if set(ref) == {"$ref"}:
+                del node["anyOf"]
+                node.update(allOf=[ref], nullable=True)
+        for value in node.values():
+            _nullable_refs(value)
+    elif isinstance(node, list):
+        for item in node:
+            _nullable_refs(item)
+    return node
+
+
 def openapi_path(rule):
     """`/accounts/<account_id>` → `/accounts/{account_id}` (converters dropped)."""
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
+
+
+def _path_arguments(rule):
+    """The rule's arguments in path order (`rule.arguments` is a set: its order changes from
+    one process to the next, and the document must not)."""
+    return re.findall(r"<(?:[^:<>]+:)?([^<>]+)>", rule.rule)
 
 
 def _operation_id(rule, method, methods):
@@ -204,10 +246,10 @@ def build_spec(app) -> dict:
             operation = doc.operation(plugin, _operation_id(rule, method, methods), rule)
             paths.setdefault(openapi_path(rule), {"ops": {}, "params": [
                 dict(PATH_PARAMS[name], name=name, **{"in": "path", "required": True})
-                for name in rule.arguments]})["ops"][method.lower()] = operation
+                for name in _path_arguments(rule)]})["ops"][method.lower()] = operation
     for path, item in paths.items():
         spec.path(path=path, operations=item["ops"], parameters=item["params"] or None)
-    return _ecma_patterns(spec.to_dict())
+    return _nullable_refs(_ecma_patterns(spec.to_dict()))
 
 
 def get_spec():
@@ -217,9 +259,15 @@ def get_spec():
     return copy.deepcopy(cached)
 
 
+def spec_json(spec: dict) -> str:
+    """The document as served: UTF-8, not \\u-escaped (YAML-based readers reject the
+    surrogate pairs an escaped emoji becomes)."""
+    return json.dumps(spec, ensure_ascii=False, indent=1, sort_keys=False)
+
+
 @bp.get("/openapi.json")
 def spec():
-    return jsonify(get_spec())
+    return Response(spec_json(get_spec()), mimetype="application/json")
 
 
 @bp.get("/docs")

@@ -11,8 +11,8 @@ from wildcat.schemas.chats import ChatMessagesQuerySchema, ChatsQuerySchema
 from wildcat.schemas.dashboard import LoginSchema
 from wildcat.schemas.messages import (DeleteSchema, ReactSchema, ReplySchema, SendAudioSchema,
                                       SendDocumentSchema, SendTextSchema)
-from wildcat.schemas.sandbox import (HistorySchema, InboundSchema, NetworkSchema,
-                                     ReceiptSchema, ScanSchema)
+from wildcat.schemas.sandbox import (HistorySchema, InboundFormSchema, InboundSchema,
+                                     NetworkSchema, ReceiptSchema, ScanSchema)
 from wildcat.schemas.webhooks import (CreateWebhookSchema, DeliveriesQuerySchema,
                                       StreamQuerySchema, UpdateWebhookSchema,
                                       WebhooksQuerySchema)
@@ -30,6 +30,8 @@ PATH_PARAMS = {
     "delivery_id": {"description": "The delivery id", "schema": {"type": "string"}},
     "filename": {"description": "A file name", "schema": {"type": "string"}},
 }
+# Media of any type; `application/octet-stream` first, so generators read it as bytes.
+ANY_BINARY = {"application/octet-stream": {"schema": BINARY}, "*/*": {"schema": BINARY}}
 
 def describe():
     return ("Self-hosted multi-account WhatsApp gateway. Every response is JSON "
@@ -89,7 +91,11 @@ ROUTES = {
         "The pending login QR: PNG, or ?format=svg|txt|json", A,
         {"image/png": {"schema": BINARY}, "image/svg+xml": {"schema": {"type": "string"}},
          "text/plain": {"schema": {"type": "string"}},
-         "application/json": {"schema": r.QrJsonResponse}}, query=QrQuerySchema),
+         "application/json": {"schema": r.QrJsonResponse}}, query=QrQuerySchema,
+        description="The body's type follows `format`: a PNG image by default. Clients that "
+                    "want the QR payload as JSON in one type call `GET …/qr.json`."),
+    ("GET", "/accounts/<account_id>/qr.json"): Doc(
+        "The pending login QR's payload as JSON (render it yourself)", A, r.QrJsonResponse),
     ("POST", "/accounts/<account_id>/token"): Doc(
         "Rotate the account's API token (the old one stops working)", A, r.TokenResponse,
         account_scoped=False, description="Admin key only. The token is shown once."),
@@ -126,8 +132,10 @@ ROUTES = {
         "One stored message", M, r.MessageViewResponse),
     ("GET", "/accounts/<account_id>/messages/<message_id>/media"): Doc(
         "A message's media, streamed (HTTP Range supported)", M,
-        {"*/*": {"schema": BINARY}}, errors=(409, 416, 502), extra={206: {
-            "description": "Partial content (Range)", "content": {"*/*": {"schema": BINARY}}}}),
+        ANY_BINARY, errors=(409, 416, 502), extra={206: {
+            "description": "Partial content (Range)", "content": ANY_BINARY}},
+        description="The body is the media's bytes with its own `Content-Type` (e.g. "
+                    "`image/jpeg`); `application/octet-stream` when it is not known."),
     # -- chats -----------------------------------------------------------------------------
     ("GET", "/accounts/<account_id>/chats"): Doc("Chats, newest activity first", C,
                                                  r.ChatsResponse, query=ChatsQuerySchema),
@@ -166,9 +174,10 @@ ROUTES = {
         "Queue a delivery again", W, r.DeliveryResponse, errors=(404, 409)),
     ("GET", "/ws"): Doc(
         "WebSocket stream of every event (the webhook JSON), upgrade required", W,
-        {"application/json": {"schema": r.OkResponse}}, 101, query=StreamQuerySchema,
-        errors=(404, 503), description="Browsers pass `?apiKey=`. An account token works with "
-        "`?accountId=<its account>`. Without an Upgrade header the answer is 400."),
+        None, 101, query=StreamQuerySchema, errors=(404, 503),
+        description="A WebSocket handshake (RFC 6455), not a request an HTTP client can "
+        "answer: open it with a WebSocket client. Browsers pass `?apiKey=`. An account token "
+        "works with `?accountId=<its account>`. Without an Upgrade header the answer is 400."),
     # -- sandbox ---------------------------------------------------------------------------
     ("POST", "/sandbox/accounts/<account_id>/scan"): Doc(
         "Play the phone: scan the pending QR", ok=r.ScanResponse, body=ScanSchema,
@@ -177,6 +186,7 @@ ROUTES = {
     ("POST", "/sandbox/accounts/<account_id>/inbound"): Doc(
         "Inject a message received from WhatsApp (JSON; multipart with a `media` file)",
         ok=r.MessageIdResponse, body=InboundSchema, **_sandbox,
+        form_variant=(InboundFormSchema, ("media",)),
         example={"from": "919876543210@s.whatsapp.net", "text": "Hello!"}),
     ("POST", "/sandbox/accounts/<account_id>/receipt"): Doc(
         "Inject a delivery/read receipt", ok=r.OkResponse, body=ReceiptSchema, **_sandbox),

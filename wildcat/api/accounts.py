@@ -82,3 +82,9 @@ def get_qr(account_id):
         return jsonify(ok=True, accountId=account_id, qr=code)
     body, mimetype = qr.render(code, fmt)
     return Response(body, mimetype=mimetype, headers={"Cache-Control": "no-store"})
+
+
+@bp.get("/accounts/<account_id>/qr.json")
+def get_qr_json(account_id):
+    code = service.pending_qr(runtime(), account_id)
+    return jsonify(ok=True, accountId=account_id, qr=code)

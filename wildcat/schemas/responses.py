@@ -137,16 +137,29 @@ class SentResponse(OkResponse):
 
 # -- messages and chats ------------------------------------------------------------------
 class Message(Open):
+    """A stored message (keys without a value are left out)."""
     messageId = fields.String(required=True)
     chatId = fields.String()
+    sender = fields.String(data_key="from", metadata={
+        "description": "Who sent it (in a group: the participant)"})
     timestamp = fields.Integer(required=True, metadata={"description": "Epoch milliseconds"})
-    type = fields.String(required=True)
+    type = fields.String(required=True, metadata={
+        "description": "text, image, video, audio, voice, document, sticker, …"})
     fromMe = fields.Boolean(required=True)
+    isGroup = fields.Boolean()
+    pushName = fields.String(metadata={"description": "The sender's WhatsApp name"})
     hasMedia = fields.Boolean(required=True)
     text = fields.String()
     caption = fields.String()
-    status = fields.String()
-    reactions = fields.Dict()
+    quotedMessageId = fields.String(metadata={"description": "The message this one replies to"})
+    mediaId = fields.String(metadata={"description": "The stored media (absent until stored)"})
+    mediaUrl = fields.String(metadata={"description": "Where GET downloads the media"})
+    mimetype = fields.String()
+    fileName = fields.String()
+    fileLength = fields.Integer(metadata={"description": "Media size in bytes"})
+    status = fields.String(validate=validate.OneOf(("received", *domain.MESSAGE_STATUSES)))
+    reactions = fields.Dict(keys=fields.String(), values=fields.String(), metadata={
+        "description": "Each reactor's JID and their emoji"})
     deleted = fields.Boolean()
     edited = fields.Boolean()
 
@@ -159,13 +172,23 @@ class MessagesResponse(OkResponse):
     messages = fields.List(fields.Nested(Message), required=True)
 
 
+class LastMessage(Open):
+    """The preview of a chat's newest message."""
+    messageId = fields.String(required=True)
+    sender = fields.String(data_key="from", allow_none=True)
+    fromMe = fields.Boolean(required=True)
+    type = fields.String(required=True)
+    text = fields.String(allow_none=True, metadata={"description": "Text or caption, cut short"})
+    timestamp = fields.Integer(required=True, metadata={"description": "Epoch milliseconds"})
+
+
 class Chat(Open):
     chatId = fields.String(required=True)
     name = fields.String(allow_none=True)
     unreadCount = fields.Integer(required=True)
     lastMessageTime = fields.Integer(allow_none=True)
     isGroup = fields.Boolean()
-    lastMessage = fields.Dict(allow_none=True)
+    lastMessage = fields.Nested(LastMessage, allow_none=True)
 
 
 class ChatsResponse(OkResponse):
@@ -227,8 +250,8 @@ class Delivery(Open):
     id = fields.String(required=True)
     webhookId = fields.String(required=True)
     accountId = fields.String(allow_none=True)
-    event = fields.String(allow_none=True)
-    status = fields.String(allow_none=True)
+    event = fields.String(required=True, validate=validate.OneOf(domain.EVENT_NAMES))
+    status = fields.String(required=True, validate=validate.OneOf(domain.DELIVERY_STATUSES))
     attempts = fields.Integer()
     lastStatusCode = fields.Integer(allow_none=True)
     lastError = fields.String(allow_none=True)
@@ -236,7 +259,7 @@ class Delivery(Open):
     lastAttemptAt = fields.String(allow_none=True, metadata={"format": "date-time"})
     deliveredAt = fields.String(allow_none=True, metadata={"format": "date-time"})
     redeliveries = fields.Integer()
-    createdAt = fields.String(allow_none=True, metadata={"format": "date-time"})
+    createdAt = fields.String(required=True, metadata={"format": "date-time"})
     payload = fields.Dict(allow_none=True)
 
 
