@@ -31,6 +31,17 @@ def test_config(tmp_path, **overrides):
 test_config.__test__ = False
 
 
+@pytest.fixture(scope="session", autouse=True)
+def conforming_responses():
+    """Every Flask test client checks its responses against the app's OpenAPI document
+    (tests/conformance.py): a flow receiving an undocumented answer fails."""
+    from flask import Flask
+    from tests.conformance import ConformingClient
+    previous, Flask.test_client_class = Flask.test_client_class, ConformingClient
+    yield
+    Flask.test_client_class = previous
+
+
 @pytest.fixture(params=["sqlite", "mongomock"])
 def store_kind(request):
     return request.param
