@@ -10,7 +10,7 @@ from ...models.error import Error
 from ...models.inbound import Inbound
 from ...models.message_id_response import MessageIdResponse
 from ...models.sandbox_inbound_files_body import SandboxInboundFilesBody
-from ...types import UNSET, Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
