@@ -60,7 +60,10 @@ ROUTES = {
     ("GET", "/docs/<path:filename>"): Doc(
         "Swagger UI's assets (from the swagger-ui-bundle package)", SYS,
         {"application/javascript": {"schema": {"type": "string"}},
-         "text/css": {"schema": {"type": "string"}}}, errors=(404,)),
+         "text/javascript": {"schema": {"type": "string"}},
+         "text/css": {"schema": {"type": "string"}}}, errors=(404,),
+        description="JavaScript is `text/javascript` or `application/javascript`, as the "
+                    "host's MIME table names it."),
     # -- accounts --------------------------------------------------------------------------
     ("POST", "/accounts"): Doc(
         "Create an account and start its login (QR)", A, r.AccountCreatedResponse, 201,

@@ -588,7 +588,10 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Swagger UI's assets (from the swagger-ui-bundle package) */
+        /**
+         * Swagger UI's assets (from the swagger-ui-bundle package)
+         * @description JavaScript is `text/javascript` or `application/javascript`, as the host's MIME table names it.
+         */
         get: operations["openapi_docs_asset"];
         put?: never;
         post?: never;
@@ -2669,6 +2672,7 @@ export interface operations {
                 };
                 content: {
                     "application/javascript": string;
+                    "text/javascript": string;
                     "text/css": string;
                 };
             };

@@ -75,6 +75,8 @@ def sync_detailed(
 ) -> Response[Error | str]:
     """Swagger UI's assets (from the swagger-ui-bundle package)
 
+     JavaScript is `text/javascript` or `application/javascript`, as the host's MIME table names it.
+
     Args:
         filename (str):
 
@@ -104,6 +106,8 @@ def sync(
 ) -> Error | str | None:
     """Swagger UI's assets (from the swagger-ui-bundle package)
 
+     JavaScript is `text/javascript` or `application/javascript`, as the host's MIME table names it.
+
     Args:
         filename (str):
 
@@ -127,6 +131,8 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[Error | str]:
     """Swagger UI's assets (from the swagger-ui-bundle package)
+
+     JavaScript is `text/javascript` or `application/javascript`, as the host's MIME table names it.
 
     Args:
         filename (str):
@@ -154,6 +160,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> Error | str | None:
     """Swagger UI's assets (from the swagger-ui-bundle package)
+
+     JavaScript is `text/javascript` or `application/javascript`, as the host's MIME table names it.
 
     Args:
         filename (str):
