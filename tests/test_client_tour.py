@@ -72,7 +72,7 @@ def error_of(call, *args, **kwargs) -> WildcatError:
     return caught.value
 
 
-def test_the_sandbox_tour_through_the_package(wa, tmp_path):
+def test_the_sandbox_tour_through_the_package(wa, server, tmp_path):
     with Receiver() as hook:
         created_hook = wa.create_webhook(hook.url, events=["message", "message.sent"],
                                          secret=SECRET)
@@ -185,7 +185,7 @@ def test_the_sandbox_tour_through_the_package(wa, tmp_path):
                    message="disconnected")
         offline = error_of(wa.send_text, "tour", PEER, "are you there?")
         assert (offline.status, offline.code) == (409, "account_not_connected")
-        with Wildcat(wa.client._base_url, api_key="wrong-key") as stranger:
+        with Wildcat(server.url, api_key="wrong-key") as stranger:
             assert error_of(stranger.accounts).code == "unauthorized"
 
         # -- delete ----------------------------------------------------------------------

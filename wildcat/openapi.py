@@ -141,7 +141,8 @@ class Doc:
         for name in files:
             schema.setdefault("required", []).append(name)
         schema["properties"].update(self.form_extra)
-        if files or optional_files:  # a file may also be sent: other fields are text, extra ones refused
+        # A file may also be sent: other fields are text, extra ones refused.
+        if files or optional_files:
             schema.pop("additionalProperties", None)
         return schema
 

@@ -11,6 +11,7 @@ import json
 import mimetypes
 import os
 from collections.abc import Iterator
+from email.message import Message as _Headers
 from io import BytesIO
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -32,7 +33,7 @@ from .client import AuthenticatedClient, Client
 from .models import (Account, AccountCreatedResponse, AccountStatusResponse, Chat,
                      ChatReadResponse, CreateAccount, CreateWebhook, CreateWebhookEventsItem,
                      Delete, Delivery, Error, Message, MessagesSendMediaBody,
-                     MessagesSendMediaKind, QrJsonResponse, React, Reply, SendText,
+                     MessagesSendMediaKind, Pair, QrJsonResponse, React, Reply, SendText,
                      UpdateAccount, Webhook, WebhookCreatedResponse, WebhooksListDeliveriesStatus)
 from .types import UNSET, File, Response
 
@@ -142,7 +143,7 @@ class Wildcat:
         _result(accounts_logout.sync_detailed(account_id, client=self.client))
 
     def pairing_code(self, account_id: str, phone: str) -> str:
-        from .models import Pair
+        """A pairing code to type on the phone instead of scanning the QR."""
         return _result(accounts_pair.sync_detailed(account_id, client=self.client,
                                                    body=Pair(phone=phone))).code
 
@@ -290,8 +291,7 @@ class Wildcat:
 
 def _file_name(response: httpx.Response, fallback: str) -> str:
     """The file name of Content-Disposition (`filename*=UTF-8''…` or `filename=`), made safe."""
-    from email.message import Message as Header
-    header = Header()
+    header = _Headers()
     header["content-disposition"] = response.headers.get("content-disposition", "")
     name = header.get_filename() or fallback
     return os.path.basename(name.replace("\\", "/")) or fallback
