@@ -1,0 +1,147 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .account import Account
+from .account_counts import AccountCounts
+from .account_created_response import AccountCreatedResponse
+from .account_current_status import AccountCurrentStatus
+from .account_list_response import AccountListResponse
+from .account_response import AccountResponse
+from .account_status import AccountStatus
+from .account_status_response import AccountStatusResponse
+from .account_status_response_status import AccountStatusResponseStatus
+from .accounts_get_qr_format import AccountsGetQrFormat
+from .chat import Chat
+from .chat_read_response import ChatReadResponse
+from .chats_response import ChatsResponse
+from .connection_response import ConnectionResponse
+from .create_account import CreateAccount
+from .create_webhook import CreateWebhook
+from .create_webhook_events_item import CreateWebhookEventsItem
+from .dashboard_login_submit_body import DashboardLoginSubmitBody
+from .delete import Delete
+from .deliveries_response import DeliveriesResponse
+from .delivery import Delivery
+from .delivery_event import DeliveryEvent
+from .delivery_payload_type_0 import DeliveryPayloadType0
+from .delivery_response import DeliveryResponse
+from .delivery_status import DeliveryStatus
+from .error import Error
+from .health_response import HealthResponse
+from .health_response_dispatcher import HealthResponseDispatcher
+from .health_response_status import HealthResponseStatus
+from .health_response_store import HealthResponseStore
+from .health_response_supervisor import HealthResponseSupervisor
+from .history import History
+from .history_chat import HistoryChat
+from .history_message import HistoryMessage
+from .history_response import HistoryResponse
+from .inbound import Inbound
+from .inbound_type import InboundType
+from .last_message import LastMessage
+from .message import Message
+from .message_id_response import MessageIdResponse
+from .message_reactions import MessageReactions
+from .message_response import MessageResponse
+from .message_status import MessageStatus
+from .message_view_response import MessageViewResponse
+from .messages_response import MessagesResponse
+from .messages_send_media_body import MessagesSendMediaBody
+from .messages_send_media_kind import MessagesSendMediaKind
+from .ok_response import OkResponse
+from .openapi_spec_response_200 import OpenapiSpecResponse200
+from .pair import Pair
+from .pair_response import PairResponse
+from .ping_response import PingResponse
+from .qr_json_response import QrJsonResponse
+from .react import React
+from .receipt import Receipt
+from .receipt_type import ReceiptType
+from .reply import Reply
+from .sandbox_inbound_files_body import SandboxInboundFilesBody
+from .sandbox_inbound_files_body_type import SandboxInboundFilesBodyType
+from .scan import Scan
+from .scan_response import ScanResponse
+from .send_text import SendText
+from .sent_item import SentItem
+from .sent_response import SentResponse
+from .token_response import TokenResponse
+from .update_account import UpdateAccount
+from .webhook import Webhook
+from .webhook_created_response import WebhookCreatedResponse
+from .webhook_deleted_response import WebhookDeletedResponse
+from .webhooks_list_deliveries_status import WebhooksListDeliveriesStatus
+from .webhooks_response import WebhooksResponse
+
+__all__ = (
+    "Account",
+    "AccountCounts",
+    "AccountCreatedResponse",
+    "AccountCurrentStatus",
+    "AccountListResponse",
+    "AccountResponse",
+    "AccountStatus",
+    "AccountStatusResponse",
+    "AccountStatusResponseStatus",
+    "AccountsGetQrFormat",
+    "Chat",
+    "ChatReadResponse",
+    "ChatsResponse",
+    "ConnectionResponse",
+    "CreateAccount",
+    "CreateWebhook",
+    "CreateWebhookEventsItem",
+    "DashboardLoginSubmitBody",
+    "Delete",
+    "DeliveriesResponse",
+    "Delivery",
+    "DeliveryEvent",
+    "DeliveryPayloadType0",
+    "DeliveryResponse",
+    "DeliveryStatus",
+    "Error",
+    "HealthResponse",
+    "HealthResponseDispatcher",
+    "HealthResponseStatus",
+    "HealthResponseStore",
+    "HealthResponseSupervisor",
+    "History",
+    "HistoryChat",
+    "HistoryMessage",
+    "HistoryResponse",
+    "Inbound",
+    "InboundType",
+    "LastMessage",
+    "Message",
+    "MessageIdResponse",
+    "MessageReactions",
+    "MessageResponse",
+    "MessageStatus",
+    "MessageViewResponse",
+    "MessagesResponse",
+    "MessagesSendMediaBody",
+    "MessagesSendMediaKind",
+    "OkResponse",
+    "OpenapiSpecResponse200",
+    "Pair",
+    "PairResponse",
+    "PingResponse",
+    "QrJsonResponse",
+    "React",
+    "Receipt",
+    "ReceiptType",
+    "Reply",
+    "SandboxInboundFilesBody",
+    "SandboxInboundFilesBodyType",
+    "Scan",
+    "ScanResponse",
+    "SendText",
+    "SentItem",
+    "SentResponse",
+    "TokenResponse",
+    "UpdateAccount",
+    "Webhook",
+    "WebhookCreatedResponse",
+    "WebhookDeletedResponse",
+    "WebhooksListDeliveriesStatus",
+    "WebhooksResponse",
+)

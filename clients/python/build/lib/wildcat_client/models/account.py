@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.account_current_status import AccountCurrentStatus
+from ..models.account_status import AccountStatus
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="Account")
+
+
+@_attrs_define
+class Account:
+    """
+    Attributes:
+        field_id (str):
+        name (None | str):
+        current_status (AccountCurrentStatus):
+        has_qr (bool):
+        collection_name (str | Unset):
+        status (AccountStatus | Unset):
+        created_at (str | Unset):
+        last_update (str | Unset):
+        reason (str | Unset):
+        last_error (str | Unset):
+        jid (str | Unset): Own JID once connected
+        push_name (str | Unset):
+    """
+
+    field_id: str
+    name: None | str
+    current_status: AccountCurrentStatus
+    has_qr: bool
+    collection_name: str | Unset = UNSET
+    status: AccountStatus | Unset = UNSET
+    created_at: str | Unset = UNSET
+    last_update: str | Unset = UNSET
+    reason: str | Unset = UNSET
+    last_error: str | Unset = UNSET
+    jid: str | Unset = UNSET
+    push_name: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        field_id = self.field_id
+
+        name: None | str
+        name = self.name
+
+        current_status = self.current_status.value
+
+        has_qr = self.has_qr
+
+        collection_name = self.collection_name
+
+        status: str | Unset = UNSET
+        if not isinstance(self.status, Unset):
+            status = self.status.value
+
+        created_at = self.created_at
+
+        last_update = self.last_update
+
+        reason = self.reason
+
+        last_error = self.last_error
+
+        jid = self.jid
+
+        push_name = self.push_name
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "_id": field_id,
+                "name": name,
+                "currentStatus": current_status,
+                "hasQR": has_qr,
+            }
+        )
+        if collection_name is not UNSET:
+            field_dict["collectionName"] = collection_name
+        if status is not UNSET:
+            field_dict["status"] = status
+        if created_at is not UNSET:
+            field_dict["createdAt"] = created_at
+        if last_update is not UNSET:
+            field_dict["lastUpdate"] = last_update
+        if reason is not UNSET:
+            field_dict["reason"] = reason
+        if last_error is not UNSET:
+            field_dict["lastError"] = last_error
+        if jid is not UNSET:
+            field_dict["jid"] = jid
+        if push_name is not UNSET:
+            field_dict["pushName"] = push_name
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        field_id = d.pop("_id")
+
+        def _parse_name(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        name = _parse_name(d.pop("name"))
+
+        current_status = AccountCurrentStatus(d.pop("currentStatus"))
+
+        has_qr = d.pop("hasQR")
+
+        collection_name = d.pop("collectionName", UNSET)
+
+        _status = d.pop("status", UNSET)
+        status: AccountStatus | Unset
+        if isinstance(_status, Unset):
+            status = UNSET
+        else:
+            status = AccountStatus(_status)
+
+        created_at = d.pop("createdAt", UNSET)
+
+        last_update = d.pop("lastUpdate", UNSET)
+
+        reason = d.pop("reason", UNSET)
+
+        last_error = d.pop("lastError", UNSET)
+
+        jid = d.pop("jid", UNSET)
+
+        push_name = d.pop("pushName", UNSET)
+
+        account = cls(
+            field_id=field_id,
+            name=name,
+            current_status=current_status,
+            has_qr=has_qr,
+            collection_name=collection_name,
+            status=status,
+            created_at=created_at,
+            last_update=last_update,
+            reason=reason,
+            last_error=last_error,
+            jid=jid,
+            push_name=push_name,
+        )
+
+        account.additional_properties = d
+        return account
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
