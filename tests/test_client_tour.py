@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("dateutil", reason="the generated client's models need python-dateutil "
-                                       "(requirements-test.txt)")
+pytest.importorskip("dateutil", reason="python-dateutil is not installed (the generated "
+                                       "models need it; pip install -r requirements-test.txt)")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "clients" / "python"))
 
 from PIL import Image  # noqa: E402

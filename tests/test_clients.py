@@ -53,7 +53,8 @@ def test_the_served_spec_is_utf8_that_yaml_readers_accept(served):
 
 def test_the_python_client_generates_without_warnings_and_is_committed(served, tmp_path):
     pytest.importorskip("openapi_python_client",
-                        reason="openapi-python-client is in requirements-test.txt")
+                        reason="openapi-python-client is not installed "
+                        "(pip install -r requirements-test.txt)")
     done = generate.generate_python(served, tmp_path / "wildcat_client")
     assert done.returncode == 0, f"generator warnings or errors:\n{done.stdout}\n{done.stderr}"
     assert "Warning" not in done.stdout + done.stderr, done.stdout + done.stderr
