@@ -12,6 +12,7 @@ HANDWRITTEN are ours and kept; every other file there is the generator's.
 """
 import argparse
 import filecmp
+import json
 import os
 import shutil
 import subprocess
@@ -46,16 +47,43 @@ def build_spec_json() -> str:
     return text
 
 
+def binary_media_types(spec: dict) -> list[str]:
+    """Media types of responses documented as bytes (`format: binary`: a QR PNG, an icon)
+    other than application/octet-stream, the only binary type the generator knows."""
+    found = set()
+    for item in spec["paths"].values():
+        for op in item.values():
+            for response in (op.get("responses") or {}).values() if isinstance(op, dict) else ():
+                for media, body in (response.get("content") or {}).items():
+                    if (body.get("schema") or {}).get("format") == "binary" and \
+                            "*" not in media and media != "application/octet-stream":
+                        found.add(media)
+    return sorted(found)
+
+
+def generator_config(spec_path: Path, out_path: Path) -> Path:
+    """generator.yaml plus `content_type_overrides` reading every binary media type of the
+    document as bytes (so a route added with an image/... response needs no config edit)."""
+    from ruamel.yaml import YAML
+    config = YAML(typ="safe").load(PYTHON / "generator.yaml")
+    spec = json.loads(spec_path.read_text(encoding="utf-8"))
+    config["content_type_overrides"] = {
+        media: "application/octet-stream" for media in binary_media_types(spec)}
+    out_path.write_text(json.dumps(config, indent=1), encoding="utf-8")
+    return out_path
+
+
 def generate_python(spec_path: Path, out_dir: Path) -> subprocess.CompletedProcess:
     """Run openapi-python-client on `spec_path` into `out_dir` (a new directory); fails on
     any generator warning. Returns the finished process (stdout has the warnings)."""
+    config = generator_config(spec_path, out_dir.parent / "generator-config.json")
     bin_dir = os.path.dirname(sys.executable)   # the generator's ruff post-hooks
     env = dict(os.environ, PATH=bin_dir + os.pathsep + os.environ.get("PATH", ""),
                RUFF_NO_CACHE="true")
     return subprocess.run(
         [sys.executable, "-m", "openapi_python_client", "generate", "--path", str(spec_path),
          "--meta", "none", "--output-path", str(out_dir), "--fail-on-warning",
-         "--config", str(PYTHON / "generator.yaml"),
+         "--config", str(config),
          "--custom-template-path", str(PYTHON / "templates")],
         capture_output=True, text=True, env=env, cwd=str(out_dir.parent), timeout=300)
 

@@ -77,7 +77,12 @@ def test_the_sandbox_tour_through_the_package(wa, server, tmp_path):
         created_hook = wa.create_webhook(hook.url, events=["message", "message.sent"],
                                          secret=SECRET)
         assert created_hook.created and created_hook.webhook.has_secret
-        assert not wa.create_webhook(hook.url, events=["message", "message.sent"]).created
+        assert not wa.create_webhook(hook.url, events=["message", "message.sent"],
+                                     secret=SECRET).created
+        clash = error_of(wa.create_webhook, hook.url, events=["*"])
+        assert (clash.status, clash.code) == (409, "webhook_exists")
+        assert wa.update_webhook(created_hook.id, enabled=False).enabled is False
+        assert wa.update_webhook(created_hook.id, enabled=True).enabled is True
         assert [w.id for w in wa.webhooks()] == [created_hook.id]
 
         # -- an account, its QR, the simulated phone scanning it ---------------------------
@@ -196,6 +201,6 @@ def test_the_sandbox_tour_through_the_package(wa, server, tmp_path):
         assert wa.message("tour", text_id).deleted
         wa.delete_account("tour")
         assert error_of(wa.account, "tour").status == 404
-        assert wa.webhooks() == [wa.webhooks()[0]] and wa.webhooks()[0].id == created_hook.id
+        assert [w.id for w in wa.webhooks()] == [created_hook.id]   # global: it stays
         wa.delete_webhook(created_hook.id)
         assert wa.webhooks() == []

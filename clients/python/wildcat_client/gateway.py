@@ -28,13 +28,15 @@ from .api.chats import chats_chat_messages, chats_list_chats, chats_mark_read
 from .api.messages import (messages_delete, messages_get_message, messages_react, messages_reply,
                            messages_send_media, messages_send_text)
 from .api.webhooks import (webhooks_create_webhook, webhooks_delete_webhook,
-                           webhooks_list_deliveries, webhooks_list_webhooks, webhooks_redeliver)
+                           webhooks_list_deliveries, webhooks_list_webhooks, webhooks_redeliver,
+                           webhooks_update_webhook)
 from .client import AuthenticatedClient, Client
 from .models import (Account, AccountCreatedResponse, AccountStatusResponse, Chat,
                      ChatReadResponse, CreateAccount, CreateWebhook, CreateWebhookEventsItem,
                      Delete, Delivery, Error, Message, MessagesSendMediaBody,
                      MessagesSendMediaKind, Pair, QrJsonResponse, React, Reply, SendText,
-                     UpdateAccount, Webhook, WebhookCreatedResponse, WebhooksListDeliveriesStatus)
+                     UpdateAccount, UpdateWebhook, UpdateWebhookEventsItem, Webhook,
+                     WebhookCreatedResponse, WebhooksListDeliveriesStatus, WebhookSummary)
 from .types import UNSET, File, Response
 
 MEDIA_KINDS = tuple(kind.value for kind in MessagesSendMediaKind)
@@ -251,14 +253,27 @@ class Wildcat:
     def create_webhook(self, url: str, *, events: list[str] | None = None,
                        secret: str | None = None,
                        account_id: str | None = None) -> WebhookCreatedResponse:
-        """Register a webhook (`created` is False when the url was already registered)."""
+        """Register a webhook (`created` is False when it was registered already with these
+        settings; the same url with other settings is a 409 `webhook_exists`)."""
         body = CreateWebhook(
             url=url, secret=UNSET if secret is None else secret,
             account_id=UNSET if account_id is None else account_id,
             events=UNSET if events is None else [CreateWebhookEventsItem(e) for e in events])
         return _result(webhooks_create_webhook.sync_detailed(client=self.client, body=body))
 
-    def webhooks(self, account_id: str | None = None) -> list[Webhook]:
+    def update_webhook(self, webhook_id: str, *, url: str | None = None,
+                       events: list[str] | None = None, secret: str | None = None,
+                       enabled: bool | None = None) -> Webhook:
+        """Change a webhook; only the arguments given are changed."""
+        body = UpdateWebhook(
+            url=UNSET if url is None else url, secret=UNSET if secret is None else secret,
+            enabled=UNSET if enabled is None else enabled,
+            events=UNSET if events is None else [UpdateWebhookEventsItem(e) for e in events])
+        return _result(webhooks_update_webhook.sync_detailed(webhook_id, client=self.client,
+                                                             body=body)).webhook
+
+    def webhooks(self, account_id: str | None = None) -> list[WebhookSummary]:
+        """Webhooks with their delivery counts (with account_id: its own and the global)."""
         return _result(webhooks_list_webhooks.sync_detailed(
             client=self.client,
             account_id=UNSET if account_id is None else account_id)).webhooks

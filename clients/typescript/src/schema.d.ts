@@ -4,6 +4,23 @@
  */
 
 export interface paths {
+    "/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The front door: redirects (302) to /dashboard */
+        get: operations["dashboard_front_door"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/accounts": {
         parameters: {
             query?: never;
@@ -516,7 +533,7 @@ export interface paths {
         /** The dashboard's login page */
         get: operations["dashboard_login"];
         put?: never;
-        /** Sign in with the API key: sets an HttpOnly session cookie */
+        /** Sign in with the API key or an account token (that account only): sets an HttpOnly session cookie */
         post: operations["dashboard_login_submit"];
         delete?: never;
         options?: never;
@@ -593,6 +610,23 @@ export interface paths {
          * @description JavaScript is `text/javascript` or `application/javascript`, as the host's MIME table names it.
          */
         get: operations["openapi_docs_asset"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/favicon.ico": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The icon browsers show in the tab */
+        get: operations["dashboard_favicon"];
         put?: never;
         post?: never;
         delete?: never;
@@ -744,6 +778,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sandbox/accounts/{account_id}/network": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make WhatsApp's servers unreachable for the account (connects fail with a DNS error, the connection drops) or reachable again
+         * @description Sandbox driver only.
+         *
+         *     Also open to the account's own token.
+         */
+        post: operations["sandbox_network"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/sandbox/accounts/{account_id}/receipt": {
         parameters: {
             query?: never;
@@ -851,12 +910,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List webhooks (with accountId: its own and the global ones) */
+        /** List webhooks with their delivery counts and latest error (with accountId: its own and the global ones) */
         get: operations["webhooks_list_webhooks"];
         put?: never;
         /**
-         * Register a webhook (201 created, 200 when the url is already registered)
-         * @description Admin key only, also for webhooks scoped to one account (accountId).
+         * Register a webhook (201 created, 200 when registered already with these settings)
+         * @description Admin key only, also for webhooks scoped to one account (accountId). The same url (and accountId) with other events or secret is 409 `webhook_exists` with `details.id`: change it with PATCH.
          */
         post: operations["webhooks_create_webhook"];
         delete?: never;
@@ -882,7 +941,11 @@ export interface paths {
         delete: operations["webhooks_delete_webhook"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a webhook's url, accountId, events, secret or enabled
+         * @description Only the fields given change; `accountId: null` makes it global, `secret: null` removes its own secret. A disabled webhook keeps collecting deliveries (pending) and sends none until it is enabled. 409 `webhook_exists` when another webhook has the new url (and accountId).
+         */
+        patch: operations["webhooks_update_webhook"];
         trace?: never;
     };
     "/webhooks/{webhook_id}/deliveries": {
@@ -982,6 +1045,12 @@ export interface components {
             /** @description Own JID once connected */
             jid?: string;
             pushName?: string;
+            /** @description When it last became connected */
+            connectedAt?: string;
+            /** @description The status, its reason and lastError in words, for operators */
+            explanation?: string;
+            /** @description The instance holding the account's lease (null: none holds it) */
+            owner?: string | null;
         } & {
             [key: string]: unknown;
         };
@@ -1332,6 +1401,9 @@ export interface components {
             fromMe: boolean;
             timestamp?: number;
         };
+        Network: {
+            reachable: boolean;
+        };
         Receipt: {
             messageId: string;
             /** @enum {string} */
@@ -1379,7 +1451,10 @@ export interface components {
             accountId?: string | null;
             events?: string[];
             hasSecret?: boolean;
+            /** @description false: deliveries wait, none is sent */
+            enabled?: boolean;
             createdAt?: string | null;
+            updatedAt?: string | null;
         } & {
             [key: string]: unknown;
         };
@@ -1396,13 +1471,55 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        WebhookDeliveryCounts: {
+            pending?: number;
+            delivered?: number;
+            failed?: number;
+        } & {
+            [key: string]: unknown;
+        };
+        WebhookSummary: {
+            id: string;
+            url: string;
+            accountId?: string | null;
+            events?: string[];
+            hasSecret?: boolean;
+            /** @description false: deliveries wait, none is sent */
+            enabled?: boolean;
+            createdAt?: string | null;
+            updatedAt?: string | null;
+            deliveries?: components["schemas"]["WebhookDeliveryCounts"];
+            /** @description The latest error among its 20 newest deliveries */
+            lastError?: string | null;
+            lastErrorAt?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
         WebhooksResponse: {
             /**
              * @description Always true on success
              * @enum {boolean}
              */
             ok: true;
-            webhooks: components["schemas"]["Webhook"][];
+            webhooks: components["schemas"]["WebhookSummary"][];
+        } & {
+            [key: string]: unknown;
+        };
+        UpdateWebhook: {
+            /** Format: uri */
+            url?: string;
+            accountId?: string | null;
+            events?: ("message" | "message.sent" | "message.ack" | "message.reaction" | "message.revoked" | "message.edited" | "connection.update" | "qr" | "history.sync" | "*")[];
+            secret?: string | null;
+            enabled?: boolean;
+        };
+        WebhookResponse: {
+            /**
+             * @description Always true on success
+             * @enum {boolean}
+             */
+            ok: true;
+            webhook: components["schemas"]["Webhook"];
         } & {
             [key: string]: unknown;
         };
@@ -1428,7 +1545,8 @@ export interface components {
             attempts?: number;
             lastStatusCode?: number | null;
             lastError?: string | null;
-            nextAttemptAt?: number | null;
+            /** Format: date-time */
+            nextAttemptAt?: string | null;
             /** Format: date-time */
             lastAttemptAt?: string | null;
             /** Format: date-time */
@@ -1521,7 +1639,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Conflict with the account's state (`account_not_connected`, `account_unavailable`, `conflict`, `no_pending_login`) */
+        /** @description Conflict with the account's state (`account_not_connected`, `account_unavailable`, `conflict`, `no_pending_login`, `webhook_exists`) */
         E409: {
             headers: {
                 /** @description The request id (the caller's if sane) */
@@ -1628,6 +1746,27 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    dashboard_front_door: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Redirect (see Location) */
+            302: {
+                headers: {
+                    /** @description The request id (the caller's if sane) */
+                    "X-Request-Id"?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     accounts_list_accounts: {
         parameters: {
             query?: never;
@@ -2586,9 +2725,6 @@ export interface operations {
                 };
                 content?: never;
             };
-            401: components["responses"]["E401"];
-            403: components["responses"]["E403"];
-            503: components["responses"]["E503"];
         };
     };
     dashboard_static: {
@@ -2680,6 +2816,28 @@ export interface operations {
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
             503: components["responses"]["E503"];
+        };
+    };
+    dashboard_favicon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request id (the caller's if sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/x-icon": string;
+                };
+            };
         };
     };
     system_health: {
@@ -2908,6 +3066,46 @@ export interface operations {
             503: components["responses"]["E503"];
         };
     };
+    sandbox_network: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reachable": false
+                 *     }
+                 */
+                "application/json": components["schemas"]["Network"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request id (the caller's if sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OkResponse"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
+            503: components["responses"]["E503"];
+        };
+    };
     sandbox_receipt: {
         parameters: {
             query?: never;
@@ -3115,6 +3313,7 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
             503: components["responses"]["E503"];
         };
     };
@@ -3144,6 +3343,50 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            503: components["responses"]["E503"];
+        };
+    };
+    webhooks_update_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The webhook id */
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "events": [
+                 *         "message",
+                 *         "message.ack"
+                 *       ],
+                 *       "enabled": false
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateWebhook"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request id (the caller's if sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookResponse"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
             503: components["responses"]["E503"];
         };
     };

@@ -47,6 +47,7 @@ from .message_view_response import MessageViewResponse
 from .messages_response import MessagesResponse
 from .messages_send_media_body import MessagesSendMediaBody
 from .messages_send_media_kind import MessagesSendMediaKind
+from .network import Network
 from .ok_response import OkResponse
 from .openapi_spec_response_200 import OpenapiSpecResponse200
 from .pair import Pair
@@ -66,9 +67,14 @@ from .sent_item import SentItem
 from .sent_response import SentResponse
 from .token_response import TokenResponse
 from .update_account import UpdateAccount
+from .update_webhook import UpdateWebhook
+from .update_webhook_events_item import UpdateWebhookEventsItem
 from .webhook import Webhook
 from .webhook_created_response import WebhookCreatedResponse
 from .webhook_deleted_response import WebhookDeletedResponse
+from .webhook_delivery_counts import WebhookDeliveryCounts
+from .webhook_response import WebhookResponse
+from .webhook_summary import WebhookSummary
 from .webhooks_list_deliveries_status import WebhooksListDeliveriesStatus
 from .webhooks_response import WebhooksResponse
 
@@ -120,6 +126,7 @@ __all__ = (
     "MessagesResponse",
     "MessagesSendMediaBody",
     "MessagesSendMediaKind",
+    "Network",
     "OkResponse",
     "OpenapiSpecResponse200",
     "Pair",
@@ -139,9 +146,14 @@ __all__ = (
     "SentResponse",
     "TokenResponse",
     "UpdateAccount",
+    "UpdateWebhook",
+    "UpdateWebhookEventsItem",
     "Webhook",
     "WebhookCreatedResponse",
     "WebhookDeletedResponse",
+    "WebhookDeliveryCounts",
+    "WebhookResponse",
+    "WebhookSummary",
     "WebhooksListDeliveriesStatus",
     "WebhooksResponse",
 )

@@ -29,6 +29,9 @@ class Account:
         last_error (str | Unset):
         jid (str | Unset): Own JID once connected
         push_name (str | Unset):
+        connected_at (str | Unset): When it last became connected
+        explanation (str | Unset): The status, its reason and lastError in words, for operators
+        owner (None | str | Unset): The instance holding the account's lease (null: none holds it)
     """
 
     field_id: str
@@ -43,6 +46,9 @@ class Account:
     last_error: str | Unset = UNSET
     jid: str | Unset = UNSET
     push_name: str | Unset = UNSET
+    connected_at: str | Unset = UNSET
+    explanation: str | Unset = UNSET
+    owner: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -73,6 +79,16 @@ class Account:
 
         push_name = self.push_name
 
+        connected_at = self.connected_at
+
+        explanation = self.explanation
+
+        owner: None | str | Unset
+        if isinstance(self.owner, Unset):
+            owner = UNSET
+        else:
+            owner = self.owner
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -99,6 +115,12 @@ class Account:
             field_dict["jid"] = jid
         if push_name is not UNSET:
             field_dict["pushName"] = push_name
+        if connected_at is not UNSET:
+            field_dict["connectedAt"] = connected_at
+        if explanation is not UNSET:
+            field_dict["explanation"] = explanation
+        if owner is not UNSET:
+            field_dict["owner"] = owner
 
         return field_dict
 
@@ -139,6 +161,19 @@ class Account:
 
         push_name = d.pop("pushName", UNSET)
 
+        connected_at = d.pop("connectedAt", UNSET)
+
+        explanation = d.pop("explanation", UNSET)
+
+        def _parse_owner(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        owner = _parse_owner(d.pop("owner", UNSET))
+
         account = cls(
             field_id=field_id,
             name=name,
@@ -152,6 +187,9 @@ class Account:
             last_error=last_error,
             jid=jid,
             push_name=push_name,
+            connected_at=connected_at,
+            explanation=explanation,
+            owner=owner,
         )
 
         account.additional_properties = d

@@ -31,7 +31,7 @@ class Delivery:
         attempts (int | Unset):
         last_status_code (int | None | Unset):
         last_error (None | str | Unset):
-        next_attempt_at (int | None | Unset):
+        next_attempt_at (datetime.datetime | None | Unset):
         last_attempt_at (datetime.datetime | None | Unset):
         delivered_at (datetime.datetime | None | Unset):
         redeliveries (int | Unset):
@@ -47,7 +47,7 @@ class Delivery:
     attempts: int | Unset = UNSET
     last_status_code: int | None | Unset = UNSET
     last_error: None | str | Unset = UNSET
-    next_attempt_at: int | None | Unset = UNSET
+    next_attempt_at: datetime.datetime | None | Unset = UNSET
     last_attempt_at: datetime.datetime | None | Unset = UNSET
     delivered_at: datetime.datetime | None | Unset = UNSET
     redeliveries: int | Unset = UNSET
@@ -87,9 +87,11 @@ class Delivery:
         else:
             last_error = self.last_error
 
-        next_attempt_at: int | None | Unset
+        next_attempt_at: None | str | Unset
         if isinstance(self.next_attempt_at, Unset):
             next_attempt_at = UNSET
+        elif isinstance(self.next_attempt_at, datetime.datetime):
+            next_attempt_at = self.next_attempt_at.isoformat()
         else:
             next_attempt_at = self.next_attempt_at
 
@@ -195,12 +197,20 @@ class Delivery:
 
         last_error = _parse_last_error(d.pop("lastError", UNSET))
 
-        def _parse_next_attempt_at(data: object) -> int | None | Unset:
+        def _parse_next_attempt_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(int | None | Unset, data)
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                next_attempt_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return next_attempt_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
 
         next_attempt_at = _parse_next_attempt_at(d.pop("nextAttemptAt", UNSET))
 

@@ -20,7 +20,9 @@ class Webhook:
         account_id (None | str | Unset):
         events (list[str] | Unset):
         has_secret (bool | Unset):
+        enabled (bool | Unset): false: deliveries wait, none is sent
         created_at (None | str | Unset):
+        updated_at (None | str | Unset):
     """
 
     id: str
@@ -28,7 +30,9 @@ class Webhook:
     account_id: None | str | Unset = UNSET
     events: list[str] | Unset = UNSET
     has_secret: bool | Unset = UNSET
+    enabled: bool | Unset = UNSET
     created_at: None | str | Unset = UNSET
+    updated_at: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -48,11 +52,19 @@ class Webhook:
 
         has_secret = self.has_secret
 
+        enabled = self.enabled
+
         created_at: None | str | Unset
         if isinstance(self.created_at, Unset):
             created_at = UNSET
         else:
             created_at = self.created_at
+
+        updated_at: None | str | Unset
+        if isinstance(self.updated_at, Unset):
+            updated_at = UNSET
+        else:
+            updated_at = self.updated_at
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -68,8 +80,12 @@ class Webhook:
             field_dict["events"] = events
         if has_secret is not UNSET:
             field_dict["hasSecret"] = has_secret
+        if enabled is not UNSET:
+            field_dict["enabled"] = enabled
         if created_at is not UNSET:
             field_dict["createdAt"] = created_at
+        if updated_at is not UNSET:
+            field_dict["updatedAt"] = updated_at
 
         return field_dict
 
@@ -93,6 +109,8 @@ class Webhook:
 
         has_secret = d.pop("hasSecret", UNSET)
 
+        enabled = d.pop("enabled", UNSET)
+
         def _parse_created_at(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -102,13 +120,24 @@ class Webhook:
 
         created_at = _parse_created_at(d.pop("createdAt", UNSET))
 
+        def _parse_updated_at(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        updated_at = _parse_updated_at(d.pop("updatedAt", UNSET))
+
         webhook = cls(
             id=id,
             url=url,
             account_id=account_id,
             events=events,
             has_secret=has_secret,
+            enabled=enabled,
             created_at=created_at,
+            updated_at=updated_at,
         )
 
         webhook.additional_properties = d

@@ -7,7 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
-    from ..models.webhook import Webhook
+    from ..models.webhook_summary import WebhookSummary
 
 
 T = TypeVar("T", bound="WebhooksResponse")
@@ -18,11 +18,11 @@ class WebhooksResponse:
     """
     Attributes:
         ok (bool): Always true on success
-        webhooks (list[Webhook]):
+        webhooks (list[WebhookSummary]):
     """
 
     ok: bool
-    webhooks: list[Webhook]
+    webhooks: list[WebhookSummary]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -46,7 +46,7 @@ class WebhooksResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.webhook import Webhook
+        from ..models.webhook_summary import WebhookSummary
 
         d = dict(src_dict)
         ok = d.pop("ok")
@@ -54,7 +54,7 @@ class WebhooksResponse:
         webhooks = []
         _webhooks = d.pop("webhooks")
         for webhooks_item_data in _webhooks:
-            webhooks_item = Webhook.from_dict(webhooks_item_data)
+            webhooks_item = WebhookSummary.from_dict(webhooks_item_data)
 
             webhooks.append(webhooks_item)
 

@@ -66,7 +66,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: DashboardLoginSubmitBody,
 ) -> Response[Any | Error | str]:
-    """Sign in with the API key: sets an HttpOnly session cookie
+    """Sign in with the API key or an account token (that account only): sets an HttpOnly session cookie
 
     Args:
         body (DashboardLoginSubmitBody):
@@ -95,7 +95,7 @@ def sync(
     client: AuthenticatedClient | Client,
     body: DashboardLoginSubmitBody,
 ) -> Any | Error | str | None:
-    """Sign in with the API key: sets an HttpOnly session cookie
+    """Sign in with the API key or an account token (that account only): sets an HttpOnly session cookie
 
     Args:
         body (DashboardLoginSubmitBody):
@@ -119,7 +119,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: DashboardLoginSubmitBody,
 ) -> Response[Any | Error | str]:
-    """Sign in with the API key: sets an HttpOnly session cookie
+    """Sign in with the API key or an account token (that account only): sets an HttpOnly session cookie
 
     Args:
         body (DashboardLoginSubmitBody):
@@ -146,7 +146,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: DashboardLoginSubmitBody,
 ) -> Any | Error | str | None:
-    """Sign in with the API key: sets an HttpOnly session cookie
+    """Sign in with the API key or an account token (that account only): sets an HttpOnly session cookie
 
     Args:
         body (DashboardLoginSubmitBody):

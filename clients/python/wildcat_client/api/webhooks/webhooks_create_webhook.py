@@ -63,6 +63,11 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 503:
         response_503 = Error.from_dict(response.json())
 
@@ -90,9 +95,10 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: CreateWebhook,
 ) -> Response[Error | WebhookCreatedResponse]:
-    """Register a webhook (201 created, 200 when the url is already registered)
+    """Register a webhook (201 created, 200 when registered already with these settings)
 
-     Admin key only, also for webhooks scoped to one account (accountId).
+     Admin key only, also for webhooks scoped to one account (accountId). The same url (and accountId)
+    with other events or secret is 409 `webhook_exists` with `details.id`: change it with PATCH.
 
     Args:
         body (CreateWebhook):
@@ -121,9 +127,10 @@ def sync(
     client: AuthenticatedClient | Client,
     body: CreateWebhook,
 ) -> Error | WebhookCreatedResponse | None:
-    """Register a webhook (201 created, 200 when the url is already registered)
+    """Register a webhook (201 created, 200 when registered already with these settings)
 
-     Admin key only, also for webhooks scoped to one account (accountId).
+     Admin key only, also for webhooks scoped to one account (accountId). The same url (and accountId)
+    with other events or secret is 409 `webhook_exists` with `details.id`: change it with PATCH.
 
     Args:
         body (CreateWebhook):
@@ -147,9 +154,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: CreateWebhook,
 ) -> Response[Error | WebhookCreatedResponse]:
-    """Register a webhook (201 created, 200 when the url is already registered)
+    """Register a webhook (201 created, 200 when registered already with these settings)
 
-     Admin key only, also for webhooks scoped to one account (accountId).
+     Admin key only, also for webhooks scoped to one account (accountId). The same url (and accountId)
+    with other events or secret is 409 `webhook_exists` with `details.id`: change it with PATCH.
 
     Args:
         body (CreateWebhook):
@@ -176,9 +184,10 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: CreateWebhook,
 ) -> Error | WebhookCreatedResponse | None:
-    """Register a webhook (201 created, 200 when the url is already registered)
+    """Register a webhook (201 created, 200 when registered already with these settings)
 
-     Admin key only, also for webhooks scoped to one account (accountId).
+     Admin key only, also for webhooks scoped to one account (accountId). The same url (and accountId)
+    with other events or secret is 409 `webhook_exists` with `details.id`: change it with PATCH.
 
     Args:
         body (CreateWebhook):

@@ -80,7 +80,8 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     account_id: str | Unset = UNSET,
 ) -> Response[Error | WebhooksResponse]:
-    """List webhooks (with accountId: its own and the global ones)
+    """List webhooks with their delivery counts and latest error (with accountId: its own and the global
+    ones)
 
     Args:
         account_id (str | Unset):
@@ -109,7 +110,8 @@ def sync(
     client: AuthenticatedClient | Client,
     account_id: str | Unset = UNSET,
 ) -> Error | WebhooksResponse | None:
-    """List webhooks (with accountId: its own and the global ones)
+    """List webhooks with their delivery counts and latest error (with accountId: its own and the global
+    ones)
 
     Args:
         account_id (str | Unset):
@@ -133,7 +135,8 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     account_id: str | Unset = UNSET,
 ) -> Response[Error | WebhooksResponse]:
-    """List webhooks (with accountId: its own and the global ones)
+    """List webhooks with their delivery counts and latest error (with accountId: its own and the global
+    ones)
 
     Args:
         account_id (str | Unset):
@@ -160,7 +163,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     account_id: str | Unset = UNSET,
 ) -> Error | WebhooksResponse | None:
-    """List webhooks (with accountId: its own and the global ones)
+    """List webhooks with their delivery counts and latest error (with accountId: its own and the global
+    ones)
 
     Args:
         account_id (str | Unset):

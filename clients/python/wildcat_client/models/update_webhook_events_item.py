@@ -1,0 +1,17 @@
+from enum import StrEnum
+
+
+class UpdateWebhookEventsItem(StrEnum):
+    CONNECTION_UPDATE = "connection.update"
+    HISTORY_SYNC = "history.sync"
+    MESSAGE = "message"
+    MESSAGE_ACK = "message.ack"
+    MESSAGE_EDITED = "message.edited"
+    MESSAGE_REACTION = "message.reaction"
+    MESSAGE_REVOKED = "message.revoked"
+    MESSAGE_SENT = "message.sent"
+    QR = "qr"
+    VALUE_9 = "*"
+
+    def __str__(self) -> str:
+        return str(self.value)
