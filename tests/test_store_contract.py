@@ -609,3 +609,36 @@ def test_delete_account_uses_default_collection_name(store):
     store.save_snapshot("auth_a1", b"keys")
     assert store.delete_account("a1")
     assert store.load_snapshot("auth_a1") is None
+
+
+# -- groups (issue 12) -------------------------------------------------------------------
+def group(group_id, subject="Team", **extra):
+    return {"id": group_id, "subject": subject, "description": None, "owner": None,
+            "createdAt": 1700000000000, "announce": False, "locked": False,
+            "participants": [{"jid": "15550001111@s.whatsapp.net", "phone": "15550001111",
+                              "lid": None, "admin": "superadmin"}], **extra}
+
+
+def test_groups_upsert_get_list_delete(store):
+    assert store.get_group("a1", "1-2@g.us") is None and store.list_groups("a1") == []
+    store.upsert_group("a1", group("200-2@g.us"))
+    store.upsert_group("a1", group("100-1@g.us", "First"))
+    store.upsert_group("a2", group("100-1@g.us", "Other account"))
+    assert store.get_group("a1", "100-1@g.us") == group("100-1@g.us", "First")
+    assert [g["id"] for g in store.list_groups("a1")] == ["100-1@g.us", "200-2@g.us"]
+    changed = group("100-1@g.us", "Renamed", announce=True, participants=[])
+    store.upsert_group("a1", changed)                        # replaces the whole record
+    assert store.get_group("a1", "100-1@g.us") == changed
+    assert store.get_group("a2", "100-1@g.us")["subject"] == "Other account"
+    assert store.delete_group("a1", "100-1@g.us") is True
+    assert store.delete_group("a1", "100-1@g.us") is False
+    assert [g["id"] for g in store.list_groups("a1")] == ["200-2@g.us"]
+
+
+def test_delete_account_removes_its_groups(store):
+    store.create_account({"_id": "a1", "createdAt": "2024"})
+    store.create_account({"_id": "a2", "createdAt": "2024"})
+    store.upsert_group("a1", group("100-1@g.us"))
+    store.upsert_group("a2", group("100-1@g.us"))
+    assert store.delete_account("a1")
+    assert store.list_groups("a1") == [] and store.get_group("a2", "100-1@g.us") is not None

@@ -10,7 +10,8 @@ account is connected when their turn comes.
 import dataclasses
 from typing import ClassVar
 
-from wildcat.drivers.base import SendRequest
+from wildcat.drivers.base import (GROUP_INFO, GROUP_JOINED, GROUP_PARTICIPANTS, GROUP_UPDATE,
+                                  DriverEvent, SendRequest)
 
 SLOW_FACTOR = 5            # media uploads and downloads get five times the usual wait
 
@@ -80,3 +81,129 @@ class Download(Command):
     already stored it); returns the mediaId."""
     message_id: str
     slow: bool = True
+
+
+# -- groups (issue 12) --------------------------------------------------------------------
+# A group command acts on the network (`run`), then hands the worker what it changed as
+# driver events, which the worker records like any change WhatsApp reports (the inbound
+# pipeline's group step: the store follows, and only what really changed is emitted, so
+# WhatsApp echoing our own change later emits nothing twice).
+def _change(kind, **data):
+    return DriverEvent(kind, data)
+
+
+@dataclasses.dataclass(kw_only=True)
+class GroupCommand(Command):
+    needs_connection: ClassVar[bool] = True
+
+    def run(self, session, me) -> tuple[object, list[DriverEvent]]:
+        raise NotImplementedError
+
+
+@dataclasses.dataclass(kw_only=True)
+class ListGroups(GroupCommand):
+    """Every group the account is in, asked of WhatsApp; the store is brought in line."""
+
+    def run(self, session, me):
+        groups = session.list_groups()
+        return groups, [_change(GROUP_INFO, groups=groups, complete=True)]
+
+
+@dataclasses.dataclass(kw_only=True)
+class GetGroup(GroupCommand):
+    """One group, asked of WhatsApp (NotInGroup when the account is not in it)."""
+    group_id: str
+
+    def run(self, session, me):
+        group = session.group_info(self.group_id)
+        return group, [_change(GROUP_INFO, groups=[group], complete=False)]
+
+
+@dataclasses.dataclass(kw_only=True)
+class CreateGroup(GroupCommand):
+    """Create a group run by this account; returns the new group."""
+    subject: str
+    participants: list
+
+    def run(self, session, me):
+        group = session.create_group(self.subject, list(self.participants))
+        return group, [_change(GROUP_JOINED, groupId=group["id"], subject=group["subject"],
+                               by=me, group=group)]
+
+
+@dataclasses.dataclass(kw_only=True)
+class UpdateGroup(GroupCommand):
+    """Change subject/description/announce/locked; returns the group as it is now."""
+    group_id: str
+    changes: dict
+
+    def run(self, session, me):
+        session.update_group(self.group_id, dict(self.changes))
+        group = session.group_info(self.group_id)
+        return group, [_change(GROUP_UPDATE, groupId=self.group_id, by=me,
+                               changes=dict(self.changes)),
+                       _change(GROUP_INFO, groups=[group], complete=False)]
+
+
+@dataclasses.dataclass(kw_only=True)
+class UpdateParticipants(GroupCommand):
+    """add | remove | promote | demote; returns one {jid, ok, error} per participant."""
+    group_id: str
+    action: str
+    participants: list
+
+    def run(self, session, me):
+        results = session.update_participants(self.group_id, self.action,
+                                              list(self.participants))
+        done = [r["jid"] for r in results if r.get("ok")]
+        changes = [_change(GROUP_PARTICIPANTS, groupId=self.group_id, action=self.action,
+                           participants=done, by=me)] if done else []
+        return results, changes
+
+
+@dataclasses.dataclass(kw_only=True)
+class GroupInvite(GroupCommand):
+    """The group's invite code; `revoke` replaces it (the old code stops working)."""
+    group_id: str
+    revoke: bool = False
+
+    def run(self, session, me):
+        return session.group_invite(self.group_id, self.revoke), []
+
+
+@dataclasses.dataclass(kw_only=True)
+class JoinGroup(GroupCommand):
+    """Join with an invite code; returns the group joined."""
+    code: str
+
+    def run(self, session, me):
+        group = session.join_group(self.code)
+        return group, [_change(GROUP_JOINED, groupId=group["id"], subject=group["subject"],
+                               by=me, group=group)]
+
+
+@dataclasses.dataclass(kw_only=True)
+class LeaveGroup(GroupCommand):
+    """Leave the group; it goes from the store."""
+    group_id: str
+
+    def run(self, session, me):
+        session.leave_group(self.group_id)
+        return None, [_change(GROUP_PARTICIPANTS, groupId=self.group_id, action="leave",
+                              participants=[me] if me else [], by=me)]
+
+
+@dataclasses.dataclass(kw_only=True)
+class SetGroupPicture(GroupCommand):
+    """Set the group's picture (JPEG bytes)."""
+    group_id: str
+    image: bytes
+    slow: bool = True
+
+    def run(self, session, me):
+        session.set_group_picture(self.group_id, self.image)
+        return None, []
+
+
+GROUP_COMMANDS = (ListGroups, GetGroup, CreateGroup, UpdateGroup, UpdateParticipants,
+                  GroupInvite, JoinGroup, LeaveGroup, SetGroupPicture)

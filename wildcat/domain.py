@@ -29,8 +29,12 @@ MESSAGE_EDITED = "message.edited"
 CONNECTION_UPDATE = "connection.update"
 QR = "qr"
 HISTORY_SYNC = "history.sync"
+GROUP_PARTICIPANTS = "group.participants"   # members added, removed, promoted, demoted, left, joined
+GROUP_UPDATE = "group.update"               # subject, description, announce or locked changed
+GROUP_JOINED = "group.joined"               # this account was added to (or joined) a group
 EVENT_NAMES = (MESSAGE, MESSAGE_SENT, MESSAGE_ACK, MESSAGE_REACTION, MESSAGE_REVOKED,
-               MESSAGE_EDITED, CONNECTION_UPDATE, QR, HISTORY_SYNC)
+               MESSAGE_EDITED, CONNECTION_UPDATE, QR, HISTORY_SYNC, GROUP_PARTICIPANTS,
+               GROUP_UPDATE, GROUP_JOINED)
 
 # -- webhook deliveries (DESIGN §8) -----------------------------------------------------
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"

@@ -10,7 +10,7 @@ import logging
 from flask import jsonify
 from werkzeug.exceptions import HTTPException
 
-from wildcat.drivers.base import DriverError, NotConnected
+from wildcat.drivers.base import DriverError, InvalidInvite, NotConnected, NotGroupAdmin, NotInGroup
 from wildcat.store.base import StoreError
 
 log = logging.getLogger(__name__)
@@ -62,6 +62,10 @@ class InvalidAudio(BadRequest):
     code, message = "invalid_audio", "The audio could not be converted to a voice note"
 
 
+class InvalidImage(BadRequest):
+    code, message = "invalid_image", "The image could not be read"
+
+
 class AccountExists(BadRequest):   # 400, as the API reference says
     code, message = "account_exists", "Account already exists"
 
@@ -88,6 +92,10 @@ class Forbidden(ApiError):
 
 class CannotDelete(Forbidden):
     code, message = "cannot_delete", "Only your own messages can be deleted in a direct chat"
+
+
+class NotAdmin(Forbidden):
+    code, message = "not_admin", "Only a group admin may do this"
 
 
 # -- 404 ----------------------------------------------------------------------------------
@@ -121,6 +129,14 @@ class WebhookNotFound(NotFound):
 
 class DeliveryNotFound(NotFound):
     code, message = "delivery_not_found", "Delivery not found"
+
+
+class GroupNotFound(NotFound):
+    code, message = "group_not_found", "The account is not in this group"
+
+
+class InviteNotFound(NotFound):
+    code, message = "invite_not_found", "The invite code is invalid or was revoked"
 
 
 # -- 409 ----------------------------------------------------------------------------------
@@ -232,6 +248,9 @@ class AccountTimeout(ApiError):
 # Exceptions of lower layers that the API answers without their raiser knowing HTTP.
 TRANSLATED = {
     NotConnected: AccountNotConnected,
+    NotGroupAdmin: NotAdmin,
+    NotInGroup: GroupNotFound,
+    InvalidInvite: InviteNotFound,
     DriverError: DriverFailed,
     StoreError: StoreUnavailable,
 }

@@ -34,12 +34,15 @@ def create_app(config: Config | None = None, *, store=None, driver=None) -> Flas
     register_auth(app)
 
     from wildcat.api import accounts, chats, dashboard, messages, system, tokens, webhooks
+    from wildcat.api import groups
     from wildcat import openapi
-    for module in (system, accounts, tokens, messages, chats, webhooks, dashboard, openapi):
+    for module in (system, accounts, tokens, messages, chats, webhooks, dashboard, openapi,
+                   groups):
         app.register_blueprint(module.bp)
     from wildcat.api import ws
     ws.init_app(app, config)
     if config.driver == "sandbox":
-        from wildcat.api import sandbox
+        from wildcat.api import sandbox, sandbox_groups
         app.register_blueprint(sandbox.bp)
+        app.register_blueprint(sandbox_groups.bp)
     return app

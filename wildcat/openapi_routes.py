@@ -231,3 +231,9 @@ ROUTES = {
         {"text/css": {"schema": {"type": "string"}},
          "text/javascript": {"schema": {"type": "string"}}}, public=True, errors=(404,)),
 }
+
+# -- groups (issue 12) ---------------------------------------------------------------------
+from wildcat.openapi_groups import GROUP_ID_PARAM, GROUP_ROUTES  # noqa: E402
+
+PATH_PARAMS["group_id"] = GROUP_ID_PARAM
+ROUTES.update(GROUP_ROUTES)

@@ -348,6 +348,16 @@ class AccountWorker:
                                                             w._download_media),
     }
 
+    def _group(self, command):
+        """A group operation: the driver acts, then what it changed is recorded like any
+        change WhatsApp reports (the inbound pipeline's group step stores it and emits it)."""
+        result, changes = command.run(self.session, self.jid)
+        for change in changes:
+            self._handle_event(change)
+        return result
+
+    _handlers.update({cls: lambda w, c: w._group(c) for cls in commands.GROUP_COMMANDS})
+
     def _close_session(self):
         session, self.session = self.session, None
         if session is not None:

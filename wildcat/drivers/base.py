@@ -59,6 +59,31 @@ class NotConnected(DriverError):
     """The session is not connected."""
 
 
+# -- groups (issue 12) ------------------------------------------------------------------
+# Normalised group (what group_info/create_group/join_group return, and each item of
+# list_groups): {id, subject, description, owner, createdAt (ms), announce, locked,
+# participants: [{jid, phone, lid, admin: None | "admin" | "superadmin"}]}.
+GROUP_PARTICIPANTS = "group_participants"  # data: {groupId, action: add|remove|promote|demote|leave|join, participants: [jid], by}
+GROUP_UPDATE = "group_update"    # data: {groupId, by, changes: {subject?, description?, announce?, locked?}}
+GROUP_JOINED = "group_joined"    # data: {groupId, subject, by, group: normalised group | None}
+GROUP_INFO = "group_info"        # data: {groups: [normalised group], complete: bool} (complete: every group the account is in)
+GROUP_EVENT_KINDS = (GROUP_PARTICIPANTS, GROUP_UPDATE, GROUP_JOINED, GROUP_INFO)
+PARTICIPANT_ACTIONS = ("add", "remove", "promote", "demote")
+
+
+class NotGroupAdmin(DriverError):
+    """WhatsApp refused: only a group admin may do this (also: a non-admin's message to an
+    announce-only group)."""
+
+
+class NotInGroup(DriverError):
+    """The group does not exist or the account is not in it."""
+
+
+class InvalidInvite(DriverError):
+    """The invite code is invalid, expired or revoked."""
+
+
 @dataclasses.dataclass
 class SendRequest:
     """One outgoing action. `kind`: text | image | video | audio | document | reply |
@@ -120,6 +145,48 @@ class DriverSession(abc.ABC):
     def is_alive(self) -> bool:
         """False when the session died and must be restarted."""
         return True
+
+    # -- groups (issue 12) ---------------------------------------------------------------
+    # Group ids are `…@g.us`, participants normalised JIDs. Each raises NotConnected,
+    # NotInGroup, NotGroupAdmin, InvalidInvite or DriverError. A driver without groups
+    # refuses them all.
+    def list_groups(self) -> list[dict]:
+        """Every group the account is in (normalised groups)."""
+        raise DriverError("groups are not supported by this driver")
+
+    def group_info(self, group_id: str) -> dict:
+        """One group the account is in."""
+        raise DriverError("groups are not supported by this driver")
+
+    def create_group(self, subject: str, participants: list[str]) -> dict:
+        """Create a group run by this account with `participants`; the new group."""
+        raise DriverError("groups are not supported by this driver")
+
+    def update_group(self, group_id: str, changes: dict) -> None:
+        """Apply {subject?, description?, announce?, locked?} (admins only)."""
+        raise DriverError("groups are not supported by this driver")
+
+    def update_participants(self, group_id: str, action: str,
+                            participants: list[str]) -> list[dict]:
+        """add | remove | promote | demote (admins only); one {jid, ok, error} per
+        participant, in the given order (error: None or a short reason)."""
+        raise DriverError("groups are not supported by this driver")
+
+    def group_invite(self, group_id: str, revoke: bool = False) -> str:
+        """The group's invite code (admins only); `revoke` replaces it with a new one."""
+        raise DriverError("groups are not supported by this driver")
+
+    def join_group(self, code: str) -> dict:
+        """Join with an invite code; the group joined."""
+        raise DriverError("groups are not supported by this driver")
+
+    def leave_group(self, group_id: str) -> None:
+        """Leave the group."""
+        raise DriverError("groups are not supported by this driver")
+
+    def set_group_picture(self, group_id: str, image: bytes) -> None:
+        """Set the group's picture from JPEG bytes (admins only, or anyone when unlocked)."""
+        raise DriverError("groups are not supported by this driver")
 
 
 class Driver(abc.ABC):

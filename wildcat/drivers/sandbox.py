@@ -11,6 +11,7 @@ import threading
 import time
 
 from wildcat.drivers import base
+from wildcat.drivers.sandbox_groups import SandboxGroupSession
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +120,7 @@ class SandboxDriver(base.Driver):
         peer.emit(base.MESSAGE, msg)
 
 
-class SandboxSession(base.DriverSession):
+class SandboxSession(SandboxGroupSession, base.DriverSession):
     """One account on the simulated network."""
 
     def __init__(self, driver, account_id, on_event):
@@ -221,6 +222,7 @@ class SandboxSession(base.DriverSession):
     def send(self, request):
         if not self.connected:
             raise base.NotConnected("account is not connected")
+        self.check_group_send(request.to)
         result = base.SendResult(messageId=_message_id(), timestamp=_now_ms())
         record = {"messageId": result.messageId, "type": request.kind, "to": request.to}
         if request.text is not None:

@@ -25,6 +25,7 @@ from wildcat.domain import backoff_delay, make_event, now_ms
 from wildcat.services.chats import chat_activity, import_chats
 from wildcat.services.inbound_effects import (
     EFFECT_EVENTS, EFFECT_TYPES, effect_change, target_id)
+from wildcat.services.groups_inbound import GroupEvents
 from wildcat.services.inbound_media import MediaFetcher
 from wildcat.services.message_shapes import message_event
 from wildcat.store.base import StoreError
@@ -85,6 +86,7 @@ class InboundPipeline:
     def __init__(self, store, events, *, media_wait=30.0, max_late_downloads=4):
         self.store, self.events = store, events
         self.media = MediaFetcher(store, wait=media_wait, max_late=max_late_downloads)
+        self.groups = GroupEvents(store, events)
         self._states = weakref.WeakKeyDictionary()
         self._states_lock = threading.Lock()
 
@@ -97,6 +99,8 @@ class InboundPipeline:
             self._until_stored(worker, self.on_receipt, event.data)
         elif event.kind == base.HISTORY:
             self._until_stored(worker, self.on_history, event.data)
+        elif event.kind in base.GROUP_EVENT_KINDS:
+            self._until_stored(worker, self.groups, event)
         else:
             log.debug("account %s: ignoring driver event %s", worker.account_id, event.kind)
 

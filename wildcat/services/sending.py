@@ -9,10 +9,11 @@ import logging
 
 from wildcat import media
 from wildcat.commands import Send
-from wildcat.drivers.base import DriverError, NotConnected, SendRequest
+from wildcat.drivers.base import DriverError, NotConnected, NotGroupAdmin, NotInGroup, SendRequest
 from wildcat.errors import AccountTimeout, CannotDelete, MessageNotFound, RateLimited, SendFailed
 from wildcat.jid import is_group
 from wildcat.services.accounts import connected_worker
+from wildcat.services.groups import check_send
 
 log = logging.getLogger(__name__)
 
@@ -35,11 +36,12 @@ def stored_message(runtime, account_id, message_id):
 
 def _send(worker, command):
     """Run a Send on the account's thread; a driver refusal is 502 `send_failed` (nothing
-    stored); not connected is 409; timeouts and a full queue are the worker's errors."""
+    stored); not connected is 409, a group refusing us 403/404 (errors.py); timeouts and a
+    full queue are the worker's errors."""
     try:
         return worker.execute(command)
-    except NotConnected:
-        raise
+    except (NotConnected, NotGroupAdmin, NotInGroup):
+        raise             # 409; 403 not_admin (announce-only group); 404 group_not_found
     except DriverError as exc:
         log.warning("account %s: send failed: %s", worker.account_id, exc)
         raise SendFailed(f"Sending failed: {str(exc)[:300]}") from None
@@ -47,6 +49,7 @@ def _send(worker, command):
 
 def send_text(runtime, account_id, data):
     worker = connected_worker(runtime, account_id)
+    check_send(runtime, account_id, worker, data["to"])
     _take_token(runtime, account_id)
     request = SendRequest(kind="text", to=data["to"], text=data["message"])
     msg = _send(worker, Send(request=request, record={"type": "text", "text": data["message"]}))
@@ -58,6 +61,7 @@ def reply(runtime, account_id, data):
     quoted = stored_message(runtime, account_id, data["quotedMessageId"])
     if data.get("chatId") and data["chatId"] != quoted["chatId"]:
         raise MessageNotFound()
+    check_send(runtime, account_id, worker, data["to"])
     _take_token(runtime, account_id)
     request = SendRequest(kind="reply", to=data["to"], text=data["message"], quoted=quoted)
     msg = _send(worker, Send(request=request, record={
@@ -69,6 +73,7 @@ def send_media(runtime, account_id, kind, data, upload):
     """Send an uploaded file (already spooled and sniffed by wildcat.media)."""
     worker = connected_worker(runtime, account_id)
     media.check_kind(kind, upload.mimetype)
+    check_send(runtime, account_id, worker, data["to"])
     ptt = kind == "audio" and bool(data.get("ptt"))
     _take_token(runtime, account_id)
     payload = media.to_voice_note(upload) if ptt else upload

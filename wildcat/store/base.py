@@ -252,3 +252,21 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def delete_snapshot(self, collection_name: str) -> None: ...
+
+    # -- groups (issue 12) ---------------------------------------------------------------
+    # A group record is the API's group: {id (…@g.us), subject, description, owner,
+    # createdAt, announce, locked, participants: [{jid, phone, lid, admin}], updatedAt}.
+    @abc.abstractmethod
+    def upsert_group(self, account_id: str, group: dict) -> None:
+        """Store the account's group record `group` (keyed by its `id`), replacing any."""
+
+    @abc.abstractmethod
+    def get_group(self, account_id: str, group_id: str) -> dict | None: ...
+
+    @abc.abstractmethod
+    def list_groups(self, account_id: str) -> list[dict]:
+        """The account's group records, by id."""
+
+    @abc.abstractmethod
+    def delete_group(self, account_id: str, group_id: str) -> bool:
+        """Forget one group record; False when there was none. delete_account removes all."""

@@ -39,6 +39,7 @@ class MongoStore(Store):
         db.deliveries.create_index([("webhookId", ASCENDING), ("createdAt", DESCENDING)])
         db.accounts.create_index([("createdAt", ASCENDING)])
         db["media.files"].create_index([("metadata.accountId", ASCENDING)])
+        db.groups.create_index([("accountId", ASCENDING), ("id", ASCENDING)], unique=True)
         # leases and snapshots are looked up by _id, which is always indexed.
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -81,6 +82,7 @@ class MongoStore(Store):
         db.webhooks.delete_many({"_id": {"$in": hooks}})
         db.leases.delete_one({"_id": account_id})
         db.snapshots.delete_one({"_id": snapshot})
+        db.groups.delete_many({"accountId": account_id})
         # The account goes last, so a cascade cut short can be finished by deleting again.
         return db.accounts.delete_one({"_id": account_id}).deleted_count > 0
 
@@ -328,6 +330,26 @@ class MongoStore(Store):
     def delete_snapshot(self, collection_name):
         self.db.snapshots.delete_one({"_id": as_str(collection_name)})
 
+    # -- groups (issue 12) -------------------------------------------------------------
+    def upsert_group(self, account_id, group):
+        doc = {k: v for k, v in group.items() if k not in ("_id", "accountId")}
+        key = {"accountId": as_str(account_id), "id": as_str(doc["id"])}
+        self.db.groups.replace_one(key, dict(doc, **key), upsert=True)
+
+    def get_group(self, account_id, group_id):
+        return self.db.groups.find_one(
+            {"accountId": as_str(account_id), "id": as_str(group_id)}, _GROUP_VIEW)
+
+    def list_groups(self, account_id):
+        return list(self.db.groups.find({"accountId": as_str(account_id)}, _GROUP_VIEW)
+                    .sort("id", ASCENDING))
+
+    def delete_group(self, account_id, group_id):
+        return self.db.groups.delete_one(
+            {"accountId": as_str(account_id), "id": as_str(group_id)}).deleted_count > 0
+
+
+_GROUP_VIEW = {"_id": 0, "accountId": 0}
 
 # Every contract method reports driver failures as StoreError/DuplicateKey.
 for _name in Store.__abstractmethods__ | {"close"}:

@@ -73,6 +73,7 @@ class SQLiteStore(SQLiteConnections, Store):
             db.execute("DELETE FROM webhooks WHERE account_key = ?", one)
             db.execute("DELETE FROM leases WHERE account_id = ?", one)
             db.execute("DELETE FROM snapshots WHERE name = ?", (snapshot,))
+            db.execute("DELETE FROM groups WHERE account_id = ?", one)
             return db.execute("DELETE FROM accounts WHERE id = ?", one).rowcount > 0
 
     # -- messages ----------------------------------------------------------------------
@@ -352,6 +353,28 @@ class SQLiteStore(SQLiteConnections, Store):
     def delete_snapshot(self, collection_name):
         with self._write() as db:
             db.execute("DELETE FROM snapshots WHERE name = ?", (collection_name,))
+
+    # -- groups (issue 12) -------------------------------------------------------------
+    def upsert_group(self, account_id, group):
+        doc = dict(group)
+        with self._write() as db:
+            db.execute("INSERT OR REPLACE INTO groups (account_id, group_id, doc) "
+                       "VALUES (?, ?, ?)", (str(account_id), str(doc["id"]), dumps(doc)))
+
+    def get_group(self, account_id, group_id):
+        row = self._one("SELECT doc FROM groups WHERE account_id = ? AND group_id = ?",
+                        (account_id, group_id))
+        return row_doc(row) if row else None
+
+    def list_groups(self, account_id):
+        rows = self._all("SELECT doc FROM groups WHERE account_id = ? ORDER BY group_id",
+                         (account_id,))
+        return [row_doc(r) for r in rows]
+
+    def delete_group(self, account_id, group_id):
+        with self._write() as db:
+            return db.execute("DELETE FROM groups WHERE account_id = ? AND group_id = ?",
+                              (account_id, group_id)).rowcount > 0
 
 
 # Every contract method reports driver failures as StoreError/DuplicateKey.

@@ -41,7 +41,10 @@ CREATE INDEX IF NOT EXISTS deliveries_due_by_webhook ON deliveries
 CREATE INDEX IF NOT EXISTS deliveries_by_webhook ON deliveries (webhook_id, created_at);
 CREATE TABLE IF NOT EXISTS leases (
     account_id TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS snapshots (name TEXT PRIMARY KEY, data BLOB NOT NULL)
+CREATE TABLE IF NOT EXISTS snapshots (name TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS groups (
+    account_id TEXT NOT NULL, group_id TEXT NOT NULL, doc TEXT NOT NULL,
+    PRIMARY KEY (account_id, group_id))
 """
 
 
