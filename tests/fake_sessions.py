@@ -103,3 +103,33 @@ def write_device_db(path, jid):
         conn.commit()
     finally:
         conn.close()
+
+
+class FakeGroupsSession(FakeSession):
+    """FakeSession with the group methods the parent calls by name (issue 12): one group,
+    run by someone else; the account is a member, not an admin."""
+
+    REMOTE_METHODS = FakeSession.REMOTE_METHODS + (
+        "list_groups", "group_info", "update_group", "join_group", "set_group_picture")
+    GROUP = {"id": "120363000000000001@g.us", "subject": "Fake group", "description": None,
+             "owner": PEER_JID, "createdAt": 1700000000000, "announce": False,
+             "locked": False, "participants": [
+                 {"jid": PEER_JID, "phone": "15550002222", "lid": None, "admin": "superadmin"},
+                 {"jid": OWN_JID, "phone": "15550001111", "lid": None, "admin": None}]}
+
+    def list_groups(self):
+        return [self.GROUP]
+
+    def group_info(self, group_id):
+        if group_id != self.GROUP["id"]:
+            raise base.NotInGroup("the account is not in this group")
+        return self.GROUP
+
+    def update_group(self, group_id, changes):
+        raise base.NotGroupAdmin("only group admins can change this")
+
+    def join_group(self, code):
+        raise base.InvalidInvite("the invite code is invalid or was revoked")
+
+    def set_group_picture(self, group_id, image):
+        return len(image)

@@ -17,7 +17,8 @@ from neonize.events import (
 from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import Message
 
 from wildcat.drivers import base
-from workers.neonize import codec
+from workers.neonize import codec, codec_groups
+from workers.neonize.child_groups import GROUP_REMOTE_METHODS, NeonizeGroupsMixin
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +43,12 @@ class _Client(NewClient):
         self._on_login_status(ctypes.string_at(status).decode("utf-8", "replace"))
 
 
-class NeonizeClientSession:
+class NeonizeClientSession(NeonizeGroupsMixin):
     """The session host's session object (see workers.neonize.child_host for the contract).
     start() runs the blocking neonize connect() in a thread; neonize callbacks only queue
     events, which an event pump thread normalises and emits. Lives until the process ends."""
+
+    REMOTE_METHODS = GROUP_REMOTE_METHODS   # what the parent may call by name
 
     def __init__(self, account_id, session_path, emit):
         self.account_id = account_id
@@ -105,6 +108,7 @@ class NeonizeClientSession:
             TemporaryBanEv: self._on_temporary_ban, ConnectFailureEv: self._on_connect_failure,
             ClientOutdatedEv: self._on_outdated, MessageEv: self._on_message,
             ReceiptEv: self._on_receipt, HistorySyncEv: self._on_history,
+            **self._group_handlers(),
         }
         for event_type, handler in handlers.items():   # all before connect(): it snapshots
             client.event(event_type)(self._queueing(handler))
@@ -246,6 +250,8 @@ class NeonizeClientSession:
         except base.DriverError:
             raise
         except Exception as exc:   # noqa: BLE001 - SendMessageError, UploadError, ...
+            if request.to.endswith("@" + codec.GROUP_SERVER):   # announce-only, not a member
+                raise codec_groups.group_error("send to this group", exc) from exc
             raise base.DriverError("send failed: %s" % exc) from exc
         sent = response.Message if response.HasField("Message") else message
         timestamp = response.Timestamp * 1000 if response.Timestamp else int(time.time() * 1000)

@@ -21,6 +21,7 @@ DEFAULT_FACTORY = "workers.neonize.child_client:NeonizeClientSession"
 SEND_TIMEOUT = 180.0          # media uploads can be large
 PAIR_TIMEOUT = 30.0
 LOGOUT_TIMEOUT = 15.0
+GROUP_TIMEOUT = 60.0          # a group change is one or two queries to WhatsApp
 MAX_CONNECT_FAILURES = 5      # per child: each failed neonize connect leaks one fd
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -97,6 +98,35 @@ class NeonizeSession(base.DriverSession):
         """Call `name(*args)` on the child's session object (it must list `name` in its
         REMOTE_METHODS); its result, or its DriverError."""
         return self._live_host().request("call:" + name, args, timeout)
+
+    # -- groups (issue 12): the child's NeonizeGroupsMixin, called by name -----------------
+    def list_groups(self):
+        return self.remote("list_groups", timeout=GROUP_TIMEOUT)
+
+    def group_info(self, group_id):
+        return self.remote("group_info", group_id, timeout=GROUP_TIMEOUT)
+
+    def create_group(self, subject, participants):
+        return self.remote("create_group", subject, list(participants), timeout=GROUP_TIMEOUT)
+
+    def update_group(self, group_id, changes):
+        return self.remote("update_group", group_id, dict(changes), timeout=GROUP_TIMEOUT)
+
+    def update_participants(self, group_id, action, participants):
+        return self.remote("update_participants", group_id, action, list(participants),
+                           timeout=GROUP_TIMEOUT)
+
+    def group_invite(self, group_id, revoke=False):
+        return self.remote("group_invite", group_id, bool(revoke), timeout=GROUP_TIMEOUT)
+
+    def join_group(self, code):
+        return self.remote("join_group", code, timeout=GROUP_TIMEOUT)
+
+    def leave_group(self, group_id):
+        return self.remote("leave_group", group_id, timeout=GROUP_TIMEOUT)
+
+    def set_group_picture(self, group_id, image):
+        return self.remote("set_group_picture", group_id, bytes(image), timeout=SEND_TIMEOUT)
 
     def is_alive(self):
         host = self._host

@@ -6,10 +6,15 @@ import multiprocessing
 import threading
 import time
 
+from wildcat.drivers import base
 from wildcat.drivers.base import DriverError, NotConnected
 from workers.neonize.child_host import run
 
 log = logging.getLogger(__name__)
+
+# The driver exceptions a child's reply may name (anything else is a plain DriverError).
+_DRIVER_ERRORS = {cls.__name__: cls for cls in (NotConnected, base.NotGroupAdmin,
+                                                base.NotInGroup, base.InvalidInvite)}
 
 
 class _Pending:
@@ -88,7 +93,7 @@ class SessionHostProcess:
             self._pending.pop(request_id, None)
         if pending.error is not None:
             cls_name, message = pending.error
-            raise (NotConnected if cls_name == "NotConnected" else DriverError)(message)
+            raise _DRIVER_ERRORS.get(cls_name, DriverError)(message)
         return pending.result
 
     def stop(self):
