@@ -392,3 +392,27 @@ def test_group_picture(accounts, runtime, tmp_path):
                           data={"image": (io.BytesIO(png(50, 50)), "p.png")},
                           content_type="multipart/form-data")
     assert response.status_code == 403 and response.json["code"] == "not_admin"
+
+
+def test_group_events_reach_a_webhook(accounts):
+    """The group events go out like every other: through the outbox to a real endpoint."""
+    from tests.receiver import Receiver
+    client = accounts
+    receiver = Receiver().start()
+    try:
+        response = client.post("/webhooks", json={
+            "url": receiver.url, "accountId": B,
+            "events": ["group.joined", "group.update", "group.participants"]})
+        assert response.status_code == 201, response.json
+        gid = create_group(client, [B_JID])["id"]
+        client.patch(groups_path(A, "/" + gid), json={"locked": True})
+        client.post(groups_path(A, f"/{gid}/participants"),
+                    json={"action": "add", "participants": [OTHER]})
+        got = [r.json for r in receiver.wait_for(3)]
+        assert [(e["event"], e["accountId"]) for e in got] == [
+            ("group.joined", B), ("group.update", B), ("group.participants", B)]
+        assert got[0]["groupId"] == gid and got[0]["subject"] == "Team"
+        assert got[1]["changes"] == {"locked": True} and got[1]["by"] == A_JID
+        assert got[2]["participants"] == [OTHER] and got[2]["action"] == "add"
+    finally:
+        receiver.stop()

@@ -63,10 +63,14 @@ class NotConnected(DriverError):
 # Normalised group (what group_info/create_group/join_group return, and each item of
 # list_groups): {id, subject, description, owner, createdAt (ms), announce, locked,
 # participants: [{jid, phone, lid, admin: None | "admin" | "superadmin"}]}.
-GROUP_PARTICIPANTS = "group_participants"  # data: {groupId, action: add|remove|promote|demote|leave|join, participants: [jid], by}
-GROUP_UPDATE = "group_update"    # data: {groupId, by, changes: {subject?, description?, announce?, locked?}}
-GROUP_JOINED = "group_joined"    # data: {groupId, subject, by, group: normalised group | None}
-GROUP_INFO = "group_info"        # data: {groups: [normalised group], complete: bool} (complete: every group the account is in)
+# data: {groupId, action: add|remove|promote|demote|leave|join, participants: [jid], by}
+GROUP_PARTICIPANTS = "group_participants"
+# data: {groupId, by, changes: {subject?, description?, announce?, locked?}}
+GROUP_UPDATE = "group_update"
+# data: {groupId, subject, by, group: normalised group | None}  (this account joined)
+GROUP_JOINED = "group_joined"
+# data: {groups: [normalised group], complete: bool}  (complete: every group it is in)
+GROUP_INFO = "group_info"
 GROUP_EVENT_KINDS = (GROUP_PARTICIPANTS, GROUP_UPDATE, GROUP_JOINED, GROUP_INFO)
 PARTICIPANT_ACTIONS = ("add", "remove", "promote", "demote")
 

@@ -11,7 +11,7 @@ import threading
 import time
 
 from wildcat.drivers import base
-from wildcat.drivers.sandbox_groups import SandboxGroupSession
+from wildcat.drivers.sandbox_group_session import SandboxGroupSession
 
 log = logging.getLogger(__name__)
 
