@@ -101,8 +101,10 @@ def test_create_list_get_and_the_store(accounts, runtime, events):
     ({"subject": "T", "participants": ["hello"]}, "WhatsApp JID"),
     ({"subject": {"$gt": ""}, "participants": [B_JID]}, "subject"),
     ({"subject": "T", "participants": [B_JID], "extra": 1}, "extra"),
+    ({"subject": "T", "participants": [B_JID, "+15550001111"]}, "this account itself"),
 ])
 def test_create_refuses_bad_bodies(accounts, runtime, body, message):
+    """(Each case leaves nothing behind: no group stored, nothing sent.)"""
     response = accounts.post(groups_path(A), json=body)
     assert response.status_code == 400, response.json
     assert response.json["code"] == "validation_error" and message in response.json["error"]
@@ -137,6 +139,9 @@ def test_patch_settings_by_admin_and_refusals_for_others(accounts, runtime, even
     assert [(u["by"], u["changes"]) for u in updates] == [
         (A_JID, {"subject": "Rota", "description": "Who works when"})]
     assert runtime.store.get_group(A, gid)["subject"] == "Rota"
+    cleared = client.patch(groups_path(A, "/" + gid), json={"description": ""}).json["group"]
+    assert cleared["description"] is None
+    assert named(events, "group.update", A)[-1]["changes"] == {"description": None}
     wait_until(lambda: named(events, "group.update", B), message="bob told of the change")
     wait_until(lambda: (runtime.store.get_group(B, gid) or {}).get("subject") == "Rota",
                message="bob's store follows")

@@ -29,7 +29,7 @@ GROUP_ROUTES = {
         errors=(409, 502), example={"link": "https://chat.whatsapp.com/AbCdEfGhIjKlMnOpQrStUv"},
         description="404 `invite_not_found` for an invalid, expired or revoked code."),
     ("GET", GROUP): Doc(
-        "One group: settings and participants", G, GroupResponse, errors=(409, 502),
+        "One group: settings and participants", G, GroupResponse, errors=(400, 409, 502),
         description="404 `group_not_found` when the account is not in it."),
     ("PATCH", GROUP): Doc(
         "Change the subject, description, announce-only or locked setting", G, GroupResponse,
@@ -44,12 +44,13 @@ GROUP_ROUTES = {
         description=_admin + " A participant the action cannot apply to (already a member, "
                     "not a member, privacy settings, …) gets `ok: false` and its `error`."),
     ("GET", GROUP + "/invite"): Doc(
-        "The group's invite code and link", G, InviteResponse, errors=(403, 409, 502),
+        "The group's invite code and link", G, InviteResponse, errors=(400, 403, 409, 502),
         description=_admin),
     ("POST", GROUP + "/invite/revoke"): Doc(
         "Revoke the invite link: the old code stops working; returns the new one", G,
-        InviteResponse, errors=(403, 409, 502), description=_admin),
-    ("POST", GROUP + "/leave"): Doc("Leave the group", G, r.OkResponse, errors=(409, 502)),
+        InviteResponse, errors=(400, 403, 409, 502), description=_admin),
+    ("POST", GROUP + "/leave"): Doc("Leave the group", G, r.OkResponse,
+                                    errors=(400, 409, 502)),
     ("PUT", GROUP + "/picture"): Doc(
         "Set the group picture (multipart `image`: JPEG or PNG)", G, r.OkResponse,
         body_type="multipart", files=("image",), errors=(403, 409, 413, 415, 502),

@@ -19,17 +19,17 @@ class SandboxGroupSession:
 
     def list_groups(self):
         net = self._groups()
-        with net.lock:
+        with net:
             return [g.view() for g in net.groups.values() if self.jid in g.participants]
 
     def group_info(self, group_id):
         net = self._groups()
-        with net.lock:
+        with net:
             return net.get(group_id, self.jid).view()
 
     def create_group(self, subject, participants):
         net = self._groups()
-        with net.lock:
+        with net:
             group, refused = net.create(subject, self.jid, participants)
             self._log("create", groupId=group.id, subject=subject,
                       participants=list(participants), refused=refused)
@@ -39,7 +39,7 @@ class SandboxGroupSession:
 
     def update_group(self, group_id, changes):
         net = self._groups()
-        with net.lock:
+        with net:
             group = net.get(group_id, self.jid)
             group.check_change(self.jid, changes)
             done = group.apply(changes)
@@ -48,7 +48,7 @@ class SandboxGroupSession:
 
     def update_participants(self, group_id, action, participants):
         net = self._groups()
-        with net.lock:
+        with net:
             group = net.get(group_id, self.jid)
             group.require_admin(self.jid, f"{action} participants")
             results = []
@@ -63,7 +63,7 @@ class SandboxGroupSession:
 
     def group_invite(self, group_id, revoke=False):
         net = self._groups()
-        with net.lock:
+        with net:
             group = net.get(group_id, self.jid)
             group.require_admin(self.jid, "manage the invite link")
             code = net.invite(group, revoke)
@@ -73,7 +73,7 @@ class SandboxGroupSession:
 
     def join_group(self, code):
         net = self._groups()
-        with net.lock:
+        with net:
             group = net.by_invite(code)
             self._log("join", groupId=group.id, code=code)
             if self.jid not in group.participants:
@@ -83,7 +83,7 @@ class SandboxGroupSession:
 
     def leave_group(self, group_id):
         net = self._groups()
-        with net.lock:
+        with net:
             group = net.get(group_id, self.jid)
             del group.participants[self.jid]
             self._log("leave", groupId=group_id)
@@ -91,7 +91,7 @@ class SandboxGroupSession:
 
     def set_group_picture(self, group_id, image):
         net = self._groups()
-        with net.lock:
+        with net:
             group = net.get(group_id, self.jid)
             group.check_change(self.jid, {"picture": True})
             group.picture = bytes(image)
@@ -102,7 +102,7 @@ class SandboxGroupSession:
         non-admin, to an announce-only group. (A group the sandbox does not simulate, one
         never created or joined through it, takes messages as before.)"""
         net = network(self.driver)
-        with net.lock:
+        with net:
             if to not in net.groups:
                 return
             group = net.get(to, self.jid)

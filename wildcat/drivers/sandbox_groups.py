@@ -96,13 +96,32 @@ class SandboxGroup:
 
 
 class GroupNetwork:
-    """Every group of the simulated network, and their invite codes."""
+    """Every group of the simulated network, and their invite codes. Used as a context
+    manager (`with network:`) around every read and change; what the other members are told
+    is emitted once the outermost block has released the lock, so a member's full event
+    queue never blocks the network for everyone."""
 
     def __init__(self, driver):
         self.driver = driver
-        self.lock = threading.RLock()
         self.groups = {}       # group id -> SandboxGroup
         self.invites = {}      # code -> group id
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._notes = []       # (session, kind, data) told once the lock is released
+
+    def __enter__(self):
+        self._lock.acquire()
+        self._depth += 1
+        return self
+
+    def __exit__(self, *exc):
+        self._depth -= 1
+        notes = []
+        if self._depth == 0:
+            notes, self._notes = self._notes, []
+        self._lock.release()
+        for session, kind, data in notes:
+            session.emit(kind, data)
 
     def get(self, group_id, member):
         group = self.groups.get(group_id)
@@ -146,10 +165,11 @@ class GroupNetwork:
                 continue
             if kind == base.GROUP_PARTICIPANTS and data["action"] in ("add", "join") \
                     and jid in data["participants"]:
-                session.emit(base.GROUP_JOINED, {"groupId": group.id, "subject": group.subject,
-                                                 "by": data["by"], "group": group.view()})
+                self._notes.append((session, base.GROUP_JOINED, {
+                    "groupId": group.id, "subject": group.subject, "by": data["by"],
+                    "group": group.view()}))
             else:
-                session.emit(kind, data)
+                self._notes.append((session, kind, data))
 
     def participants_changed(self, group, action, jids, by, exclude=None):
         if jids:
@@ -166,7 +186,7 @@ class GroupNetwork:
     def simulate(self, group_id, member, by, action, participants=(), changes=None):
         """Another member `by` changes a group `member` (the account) is in; WhatsApp's rules
         apply to `by`. Returns what changed: {participants} or {changes}."""
-        with self.lock:
+        with self:
             group = self.get(group_id, member)
             if action == "join":
                 if by in group.participants:
@@ -199,7 +219,7 @@ class GroupNetwork:
     def outside_group(self, subject):
         """A group run by someone else, with a fresh invite code: (group, code)."""
         owner = "1555" + "".join(str(secrets.randbelow(10)) for _ in range(7)) + "@s.whatsapp.net"
-        with self.lock:
+        with self:
             group, _ = self.create(subject, owner)
             return group, self.invite(group)
 

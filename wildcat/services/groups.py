@@ -13,7 +13,7 @@ import logging
 from PIL import Image, UnidentifiedImageError
 
 from wildcat import commands
-from wildcat.errors import InvalidImage, NotAdmin, UnsupportedMedia
+from wildcat.errors import InvalidImage, NotAdmin, UnsupportedMedia, ValidationFailed
 from wildcat.jid import is_group
 from wildcat.schemas.groups import INVITE_LINK
 from wildcat.services.accounts import connected_worker
@@ -65,6 +65,8 @@ def get_group(runtime, account_id, group_id):
 
 def create_group(runtime, account_id, data):
     worker = connected_worker(runtime, account_id)
+    if worker.state().jid in data["participants"]:
+        raise ValidationFailed("participants lists this account itself; give the others")
     group = worker.execute(commands.CreateGroup(subject=data["subject"].strip(),
                                                 participants=data["participants"]))
     log.info("account %s: created group %s with %d participants", account_id, group["id"],
@@ -77,6 +79,8 @@ def update_group(runtime, account_id, group_id, data):
     changes = dict(data)
     if "subject" in changes:
         changes["subject"] = changes["subject"].strip()
+    if changes.get("description") == "":
+        changes["description"] = None        # "" clears it: WhatsApp has no empty topic
     group = worker.execute(commands.UpdateGroup(group_id=group_id, changes=changes))
     log.info("account %s: group %s changed (%s)", account_id, group_id,
              ", ".join(sorted(changes)))
