@@ -388,6 +388,11 @@ def test_group_picture(accounts, runtime, tmp_path):
     response = client.put(path, data={"image": (io.BytesIO(png()[:80]), "cut.png")},
                       content_type="multipart/form-data")   # a PNG cut short
     assert response.status_code == 400 and response.json["code"] == "invalid_image"
+    huge = io.BytesIO()
+    Image.new("1", (8000, 7000)).save(huge, "PNG")            # 56 Mpx: refused undecoded
+    response = client.put(path, data={"image": (io.BytesIO(huge.getvalue()), "huge.png")},
+                          content_type="multipart/form-data")
+    assert response.status_code == 400 and "too large" in response.json["error"]
     response = client.put(path, data={"picture": (io.BytesIO(png()), "p.png")},
                           content_type="multipart/form-data")
     assert response.status_code == 400

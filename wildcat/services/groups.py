@@ -25,7 +25,7 @@ GROUP_FIELDS = ("id", "subject", "description", "owner", "createdAt", "announce"
                 "participants")
 PICTURE_TYPES = ("image/jpeg", "image/png")
 PICTURE_SIZE = 640            # WhatsApp keeps group pictures as square JPEGs up to 640 px
-Image.MAX_IMAGE_PIXELS = 50_000_000   # refuse decompression bombs (PIL raises)
+PICTURE_MAX_PIXELS = 50_000_000   # larger is refused before it is decoded (no pixel bombs)
 
 
 def group_view(group: dict) -> dict:
@@ -129,7 +129,10 @@ def set_picture(runtime, account_id, group_id, upload):
 def square_jpeg(stream) -> bytes:
     """The image centre-cropped to a square of at most PICTURE_SIZE px, as JPEG."""
     try:
-        with Image.open(stream) as image:
+        with Image.open(stream) as image:       # reads the header only
+            if image.width * image.height > PICTURE_MAX_PIXELS:
+                raise InvalidImage(f"The image is too large: at most {PICTURE_MAX_PIXELS:,} "
+                                   "pixels")
             image = image.convert("RGB")
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         raise InvalidImage() from None
