@@ -24,6 +24,14 @@ def participant(jid: str, admin=None) -> dict:
     return {"jid": jid, "phone": phone, "lid": lid, "admin": admin}
 
 
+def _record(group: dict) -> dict:
+    """The stored fields of a normalised group (without updatedAt)."""
+    record = {k: group.get(k) for k in ("id", "subject", "description", "owner", "createdAt",
+                                        "announce", "locked")}
+    record["participants"] = list(group.get("participants") or [])
+    return record
+
+
 def find(participants: list[dict], jid: str) -> dict | None:
     """The entry of `jid` (its phone JID or its LID) in a group's participants."""
     for entry in participants:
@@ -48,20 +56,25 @@ class GroupEvents:
 
     # -- snapshots asked of WhatsApp (no event: nothing happened) ------------------------
     def _info(self, account_id, me, data):
+        """Bring the stored records in line with what WhatsApp answered; a record that did
+        not change is not written again (GET groups of a large account stays a read)."""
         groups = [g for g in data.get("groups") or [] if g.get("id")]
+        complete = bool(data.get("complete"))
+        if complete:
+            stored = {g["id"]: g for g in self.store.list_groups(account_id)}
+        else:
+            stored = {g["id"]: self.store.get_group(account_id, g["id"]) for g in groups}
         for group in groups:
-            self._save(account_id, group)
-        if data.get("complete"):
+            if _record(group) != _record(stored.get(group["id"]) or {}):
+                self._save(account_id, group)
+        if complete:
             current = {g["id"] for g in groups}
-            for stored in self.store.list_groups(account_id):
-                if stored["id"] not in current:
-                    self.store.delete_group(account_id, stored["id"])
-                    log.info("account %s: no longer in group %s", account_id, stored["id"])
+            for group_id in stored.keys() - current:
+                self.store.delete_group(account_id, group_id)
+                log.info("account %s: no longer in group %s", account_id, group_id)
 
     def _save(self, account_id, group):
-        record = {k: group.get(k) for k in ("id", "subject", "description", "owner",
-                                            "createdAt", "announce", "locked")}
-        record["participants"] = list(group.get("participants") or [])
+        record = _record(group)
         record["updatedAt"] = iso_now()
         self.store.upsert_group(account_id, record)
         return record

@@ -78,7 +78,7 @@ class _AccountState:
 
 class InboundPipeline:
     """Called as `pipeline(worker, event)` on the account's worker thread for MESSAGE,
-    RECEIPT and HISTORY driver events; it owns no thread (media downloads that outlive
+    RECEIPT, HISTORY and the group driver events (services/groups_inbound.py); it owns no thread (media downloads that outlive
     their wait finish on a MediaFetcher helper thread). Of the worker it uses only
     `account_id`, `config`, `wait()`, `stopping()`, `take_events()` and
     `media_downloader()`; every event leaves through `events.emit` after it is stored."""
