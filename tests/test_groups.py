@@ -435,3 +435,20 @@ def test_group_events_reach_a_webhook(accounts):
         assert got["group.participants"]["action"] == "add"
     finally:
         receiver.stop()
+
+
+def test_group_chat_between_sandbox_members(accounts, runtime, events):
+    """A message to a simulated group reaches the other members' accounts: `from` is the
+    participant, `chatId` the group."""
+    client = accounts
+    gid = create_group(client, [B_JID, OTHER])["id"]
+    sent_id = client.post(f"/accounts/{A}/message/send",
+                          json={"to": gid, "message": "hello team"}).json["messageId"]
+    wait_until(lambda: [e for e in named(events, "message", B) if e["messageId"] == sent_id],
+               message="bob receives the group message")
+    [got] = [e for e in named(events, "message", B) if e["messageId"] == sent_id]
+    assert (got["chatId"], got["from"], got["isGroup"], got["text"]) == \
+        (gid, A_JID, True, "hello team")
+    assert named(events, "message", A) == []                  # the sender is not told
+    chat = client.get(f"/accounts/{B}/chats").json["chats"][0]
+    assert chat["chatId"] == gid and chat["isGroup"] is True

@@ -12,6 +12,7 @@ import time
 
 from wildcat.drivers import base
 from wildcat.drivers.sandbox_group_session import SandboxGroupSession
+from wildcat.drivers.sandbox_groups import network
 
 log = logging.getLogger(__name__)
 
@@ -94,13 +95,21 @@ class SandboxDriver(base.Driver):
                 return session
         return None
 
+    def _recipients(self, sender, to):
+        """(sessions, chat) a message to `to` reaches: the peer account in a direct chat;
+        the other connected members of a simulated group, in the group's chat."""
+        if to.endswith("@g.us"):
+            return network(self).online_members(to, exclude=sender), to
+        peer = self._session_by_jid(to)
+        return ([peer] if peer is not None else []), sender.jid
+
     def _deliver(self, sender, request, result):
-        """A message sent to another connected sandbox account arrives there as inbound."""
-        peer = self._session_by_jid(request.to)
-        if peer is None:
+        """A message sent to other connected sandbox accounts arrives there as inbound."""
+        peers, chat = self._recipients(sender, request.to)
+        if not peers:
             return
-        msg = {"messageId": result.messageId, "chatId": sender.jid, "from": sender.jid,
-               "fromMe": False, "timestamp": result.timestamp, "isGroup": False,
+        msg = {"messageId": result.messageId, "chatId": chat, "from": sender.jid,
+               "fromMe": False, "timestamp": result.timestamp, "isGroup": chat != sender.jid,
                "pushName": sender.push_name}
         if request.kind == "reaction":
             msg.update(type="reaction", reaction={"messageId": request.target["messageId"],
@@ -117,7 +126,8 @@ class SandboxDriver(base.Driver):
                        fileName=request.fileName, fileLength=len(request.data or b""),
                        hasMedia=True, media=request.data)
             self._media[result.messageId] = request.data
-        peer.emit(base.MESSAGE, msg)
+        for peer in peers:
+            peer.emit(base.MESSAGE, dict(msg))
 
 
 class SandboxSession(SandboxGroupSession, base.DriverSession):

@@ -182,6 +182,14 @@ class GroupNetwork:
             self.tell(group, base.GROUP_UPDATE, {"groupId": group.id, "by": by,
                                                  "changes": changes}, exclude=exclude)
 
+    def online_members(self, group_id, exclude=None):
+        """The connected sandbox sessions in a simulated group (none for other groups)."""
+        with self:
+            group = self.groups.get(group_id)
+            jids = list(group.participants) if group is not None else []
+        sessions = [self.driver._session_by_jid(jid) for jid in jids]
+        return [s for s in sessions if s is not None and s is not exclude]
+
     # -- the sandbox routes: someone else acts -----------------------------------------------
     def simulate(self, group_id, member, by, action, participants=(), changes=None):
         """Another member `by` changes a group `member` (the account) is in; WhatsApp's rules
