@@ -375,6 +375,16 @@ def test_a_change_already_recorded_emits_nothing(accounts, runtime, events):
         [{"subject": "Once"}, {"description": "marker"}]
     assert named(events, "group.participants", A) == []
     assert len(named(events, "group.joined", A)) == 1
+    # The echo of the join, which named no participants, kept the stored ones.
+    assert {p["jid"] for p in runtime.store.get_group(A, gid)["participants"]} == {A_JID, OTHER}
+    # A join that names only the group: recorded with what is known, and told once.
+    unknown = "120363555555555555@g.us"
+    session.emit(base.GROUP_JOINED, {"groupId": unknown, "subject": "New", "by": OTHER,
+                                     "group": None})
+    wait_until(lambda: len(named(events, "group.joined", A)) == 2, message="second join")
+    assert named(events, "group.joined", A)[-1] == {**named(events, "group.joined", A)[-1],
+                                                    "groupId": unknown, "by": OTHER}
+    assert runtime.store.get_group(A, unknown)["participants"][0]["jid"] == A_JID
 
 
 def test_group_picture(accounts, runtime, tmp_path):

@@ -83,9 +83,13 @@ class GroupEvents:
     def _joined(self, account_id, me, data):
         group_id = data["groupId"]
         known = self.store.get_group(account_id, group_id)
-        group = data.get("group") or {"id": group_id, "subject": data.get("subject"),
-                                      "participants": [participant(me)] if me else []}
-        self._save(account_id, {**(known or {}), **group})
+        group = data.get("group")
+        if group is not None:                   # WhatsApp sent the whole group: keep it
+            self._save(account_id, group)
+        elif known is None:                     # only its name: what we know for now
+            group = {"id": group_id, "subject": data.get("subject"),
+                     "participants": [participant(me)] if me else []}
+            self._save(account_id, group)
         if known is not None:
             return   # already recorded (our own create/join, echoed by WhatsApp)
         log.info("account %s: joined group %s", account_id, group_id)
