@@ -192,6 +192,226 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/accounts/{account_id}/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * The groups this account is in (asked of WhatsApp, kept in the store)
+         * @description Also open to the account's own token.
+         */
+        get: operations["groups_list_groups"];
+        put?: never;
+        /**
+         * Create a group run by this account
+         * @description 1-256 other participants. Someone whose privacy settings refuse being added is left out (WhatsApp invites them instead).
+         *
+         *     Also open to the account's own token.
+         */
+        post: operations["groups_create_group"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/{account_id}/groups/{group_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+                /** @description A group JID (…@g.us) */
+                group_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * One group: settings and participants
+         * @description 404 `group_not_found` when the account is not in it.
+         *
+         *     Also open to the account's own token.
+         */
+        get: operations["groups_get_group"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change the subject, description, announce-only or locked setting
+         * @description 403 `not_admin` when this account is not an admin of the group. announce and locked are always admins'; subject and description too once the group is locked.
+         *
+         *     Also open to the account's own token.
+         */
+        patch: operations["groups_update_group"];
+        trace?: never;
+    };
+    "/accounts/{account_id}/groups/{group_id}/invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+                /** @description A group JID (…@g.us) */
+                group_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * The group's invite code and link
+         * @description 403 `not_admin` when this account is not an admin of the group.
+         *
+         *     Also open to the account's own token.
+         */
+        get: operations["groups_invite"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/{account_id}/groups/{group_id}/invite/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+                /** @description A group JID (…@g.us) */
+                group_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke the invite link: the old code stops working; returns the new one
+         * @description 403 `not_admin` when this account is not an admin of the group.
+         *
+         *     Also open to the account's own token.
+         */
+        post: operations["groups_revoke_invite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/{account_id}/groups/{group_id}/leave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+                /** @description A group JID (…@g.us) */
+                group_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Leave the group
+         * @description Also open to the account's own token.
+         */
+        post: operations["groups_leave"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/{account_id}/groups/{group_id}/participants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+                /** @description A group JID (…@g.us) */
+                group_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add, remove, promote or demote participants (one result each)
+         * @description 403 `not_admin` when this account is not an admin of the group. A participant the action cannot apply to (already a member, not a member, privacy settings, …) gets `ok: false` and its `error`.
+         *
+         *     Also open to the account's own token.
+         */
+        post: operations["groups_participants"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/{account_id}/groups/{group_id}/picture": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+                /** @description A group JID (…@g.us) */
+                group_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set the group picture (multipart `image`: JPEG or PNG)
+         * @description 403 `not_admin` when this account is not an admin of the group. (once the group is locked; before, any member may). The picture is centre-cropped to a square JPEG of at most 640 px.
+         *
+         *     Also open to the account's own token.
+         */
+        put: operations["groups_set_picture"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/{account_id}/groups/join": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Join a group with an invite code or link
+         * @description 404 `invite_not_found` for an invalid, expired or revoked code.
+         *
+         *     Also open to the account's own token.
+         */
+        post: operations["groups_join_group"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/accounts/{account_id}/logout": {
         parameters: {
             query?: never;
@@ -728,6 +948,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sandbox/accounts/{account_id}/group-invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A group run by someone else that the account is not in, and a valid invite code
+         * @description Sandbox driver only.
+         *
+         *     Also open to the account's own token.
+         */
+        post: operations["sandbox_groups_group_invite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sandbox/accounts/{account_id}/groups/{group_id}/event": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+                /** @description A group JID (…@g.us) */
+                group_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Another member changes a simulated group (adds, removes, promotes, renames, locks…)
+         * @description Sandbox driver only. WhatsApp's rules apply to `by` (403 `not_admin`).
+         *
+         *     Also open to the account's own token.
+         */
+        post: operations["sandbox_groups_group_event"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/sandbox/accounts/{account_id}/history": {
         parameters: {
             query?: never;
@@ -1201,6 +1473,128 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        GroupSummary: {
+            id: string;
+            subject: string | null;
+            participantsCount: number;
+            isAdmin: boolean;
+            announce: boolean;
+            locked: boolean;
+        } & {
+            [key: string]: unknown;
+        };
+        GroupsResponse: {
+            /**
+             * @description Always true on success
+             * @enum {boolean}
+             */
+            ok: true;
+            groups: components["schemas"]["GroupSummary"][];
+        } & {
+            [key: string]: unknown;
+        };
+        CreateGroup: {
+            subject: string;
+            participants: string[];
+        };
+        Participant: {
+            jid: string;
+            phone: string | null;
+            lid: string | null;
+            /** @enum {string|null} */
+            admin: "admin" | "superadmin" | null;
+        } & {
+            [key: string]: unknown;
+        };
+        Group: {
+            id: string;
+            subject: string | null;
+            description: string | null;
+            owner: string | null;
+            /** @description Epoch milliseconds */
+            createdAt: number | null;
+            announce: boolean;
+            locked: boolean;
+            participants: components["schemas"]["Participant"][];
+        } & {
+            [key: string]: unknown;
+        };
+        GroupResponse: {
+            /**
+             * @description Always true on success
+             * @enum {boolean}
+             */
+            ok: true;
+            group: components["schemas"]["Group"];
+        } & {
+            [key: string]: unknown;
+        };
+        UpdateGroup: {
+            subject?: string;
+            description?: string;
+            /** @description Only admins send messages */
+            announce?: boolean;
+            /** @description Only admins edit the subject, description and picture */
+            locked?: boolean;
+        };
+        InviteResponse: {
+            /**
+             * @description Always true on success
+             * @enum {boolean}
+             */
+            ok: true;
+            code: string;
+            link: string;
+        } & {
+            [key: string]: unknown;
+        };
+        OkResponse: {
+            /**
+             * @description Always true on success
+             * @enum {boolean}
+             */
+            ok: true;
+        } & {
+            [key: string]: unknown;
+        };
+        Participants: {
+            /** @enum {string} */
+            action: "add" | "remove" | "promote" | "demote";
+            participants: string[];
+        };
+        ParticipantResult: {
+            jid: string;
+            ok: boolean;
+            /** @description already_member, not_member, privacy_settings, already_admin, not_admin, not_allowed, … */
+            error: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        ParticipantsResponse: {
+            /**
+             * @description Always true on success
+             * @enum {boolean}
+             */
+            ok: true;
+            results: components["schemas"]["ParticipantResult"][];
+        } & {
+            [key: string]: unknown;
+        };
+        JoinGroup: {
+            code?: string;
+            /** @example https://chat.whatsapp.com/AbCdEfGhIjKlMnOpQrStUv */
+            link?: string;
+        };
+        JoinedResponse: {
+            /**
+             * @description Always true on success
+             * @enum {boolean}
+             */
+            ok: true;
+            groupId: string;
+        } & {
+            [key: string]: unknown;
+        };
         Delete: {
             /** @description A WhatsApp JID or an international phone number */
             to: string;
@@ -1334,12 +1728,39 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        OkResponse: {
+        SandboxGroupInvite: {
+            /** @default Sandbox group */
+            subject: string;
+        };
+        SandboxInviteResponse: {
             /**
              * @description Always true on success
              * @enum {boolean}
              */
             ok: true;
+            groupId: string;
+            code: string;
+        } & {
+            [key: string]: unknown;
+        };
+        SandboxGroupEvent: {
+            /** @description A WhatsApp JID or an international phone number */
+            by: string;
+            /** @enum {string} */
+            action: "add" | "remove" | "promote" | "demote" | "leave" | "join" | "update";
+            participants?: string[];
+            changes?: components["schemas"]["UpdateGroup"];
+        };
+        SandboxGroupEventResponse: {
+            /**
+             * @description Always true on success
+             * @enum {boolean}
+             */
+            ok: true;
+            participants?: string[];
+            changes?: {
+                [key: string]: unknown;
+            };
         } & {
             [key: string]: unknown;
         };
@@ -1442,7 +1863,7 @@ export interface components {
             /** Format: uri */
             url: string;
             accountId?: string | null;
-            events?: ("message" | "message.sent" | "message.ack" | "message.reaction" | "message.revoked" | "message.edited" | "connection.update" | "qr" | "history.sync" | "*")[];
+            events?: ("message" | "message.sent" | "message.ack" | "message.reaction" | "message.revoked" | "message.edited" | "connection.update" | "qr" | "history.sync" | "group.participants" | "group.update" | "group.joined" | "*")[];
             secret?: string | null;
         };
         Webhook: {
@@ -1509,7 +1930,7 @@ export interface components {
             /** Format: uri */
             url?: string;
             accountId?: string | null;
-            events?: ("message" | "message.sent" | "message.ack" | "message.reaction" | "message.revoked" | "message.edited" | "connection.update" | "qr" | "history.sync" | "*")[];
+            events?: ("message" | "message.sent" | "message.ack" | "message.reaction" | "message.revoked" | "message.edited" | "connection.update" | "qr" | "history.sync" | "group.participants" | "group.update" | "group.joined" | "*")[];
             secret?: string | null;
             enabled?: boolean;
         };
@@ -1539,7 +1960,7 @@ export interface components {
             webhookId: string;
             accountId?: string | null;
             /** @enum {string} */
-            event: "message" | "message.sent" | "message.ack" | "message.reaction" | "message.revoked" | "message.edited" | "connection.update" | "qr" | "history.sync";
+            event: "message" | "message.sent" | "message.ack" | "message.reaction" | "message.revoked" | "message.edited" | "connection.update" | "qr" | "history.sync" | "group.participants" | "group.update" | "group.joined";
             /** @enum {string} */
             status: "pending" | "delivered" | "failed";
             attempts?: number;
@@ -1584,7 +2005,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description Invalid request: a body or query field is missing or wrong (`account_exists`, `bad_request`, `empty_file`, `invalid_audio`, `invalid_content_type`, `invalid_json`, `invalid_multipart`, `validation_error`, `webhook_url_blocked`, `websocket_upgrade_required`) */
+        /** @description Invalid request: a body or query field is missing or wrong (`account_exists`, `bad_request`, `empty_file`, `invalid_audio`, `invalid_content_type`, `invalid_image`, `invalid_json`, `invalid_multipart`, `validation_error`, `webhook_url_blocked`, `websocket_upgrade_required`) */
         E400: {
             headers: {
                 /** @description The request id (the caller's if sane) */
@@ -1606,7 +2027,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The credential is valid but may not do this (`cannot_delete`, `forbidden`) */
+        /** @description The credential is valid but may not do this (`cannot_delete`, `forbidden`, `not_admin`) */
         E403: {
             headers: {
                 /** @description The request id (the caller's if sane) */
@@ -1617,7 +2038,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Not found (`account_not_found`, `chat_not_found`, `delivery_not_found`, `message_not_found`, `no_media`, `no_qr`, `not_found`, `webhook_not_found`) */
+        /** @description Not found (`account_not_found`, `chat_not_found`, `delivery_not_found`, `group_not_found`, `invite_not_found`, `message_not_found`, `no_media`, `no_qr`, `not_found`, `webhook_not_found`) */
         E404: {
             headers: {
                 /** @description The request id (the caller's if sane) */
@@ -2085,6 +2506,402 @@ export interface operations {
                     "application/json": components["schemas"]["ConnectionResponse"];
                 };
             };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
+            502: components["responses"]["E502"];
+            503: components["responses"]["E503"];
+            504: components["responses"]["E504"];
+        };
+    };
+    groups_list_groups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request id (the caller's if sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupsResponse"];
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
+            502: components["responses"]["E502"];
+            503: components["responses"]["E503"];
+            504: components["responses"]["E504"];
+        };
+    };
+    groups_create_group: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "subject": "Customer cohort",
+                 *       "participants": [
+                 *         "919876543210",
+                 *         "15550002222@s.whatsapp.net"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateGroup"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    /** @description The request id (the caller's if sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupResponse"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
+            502: components["responses"]["E502"];
+            503: components["responses"]["E503"];
+            504: components["responses"]["E504"];
+        };
+    };
+    groups_get_group: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+                /** @description A group JID (…@g.us) */
+                group_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request id (the caller's if sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupResponse"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
+            502: components["responses"]["E502"];
+            503: components["responses"]["E503"];
+            504: components["responses"]["E504"];
+        };
+    };
+    groups_update_group: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+                /** @description A group JID (…@g.us) */
+                group_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "subject": "Staff rota",
+                 *       "announce": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateGroup"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request id (the caller's if sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupResponse"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
+            502: components["responses"]["E502"];
+            503: components["responses"]["E503"];
+            504: components["responses"]["E504"];
+        };
+    };
+    groups_invite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+                /** @description A group JID (…@g.us) */
+                group_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request id (the caller's if sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InviteResponse"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
+            502: components["responses"]["E502"];
+            503: components["responses"]["E503"];
+            504: components["responses"]["E504"];
+        };
+    };
+    groups_revoke_invite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+                /** @description A group JID (…@g.us) */
+                group_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request id (the caller's if sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InviteResponse"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
+            502: components["responses"]["E502"];
+            503: components["responses"]["E503"];
+            504: components["responses"]["E504"];
+        };
+    };
+    groups_leave: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+                /** @description A group JID (…@g.us) */
+                group_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request id (the caller's if sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OkResponse"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
+            502: components["responses"]["E502"];
+            503: components["responses"]["E503"];
+            504: components["responses"]["E504"];
+        };
+    };
+    groups_participants: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+                /** @description A group JID (…@g.us) */
+                group_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "action": "add",
+                 *       "participants": [
+                 *         "919876543210"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["Participants"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request id (the caller's if sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParticipantsResponse"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
+            502: components["responses"]["E502"];
+            503: components["responses"]["E503"];
+            504: components["responses"]["E504"];
+        };
+    };
+    groups_set_picture: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+                /** @description A group JID (…@g.us) */
+                group_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    image: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request id (the caller's if sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OkResponse"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            502: components["responses"]["E502"];
+            503: components["responses"]["E503"];
+            504: components["responses"]["E504"];
+        };
+    };
+    groups_join_group: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "link": "https://chat.whatsapp.com/AbCdEfGhIjKlMnOpQrStUv"
+                 *     }
+                 */
+                "application/json": components["schemas"]["JoinGroup"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request id (the caller's if sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JoinedResponse"];
+                };
+            };
+            400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
@@ -2960,6 +3777,92 @@ export interface operations {
                     "application/json": components["schemas"]["OkResponse"];
                 };
             };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
+            503: components["responses"]["E503"];
+        };
+    };
+    sandbox_groups_group_invite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "subject": "Community"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SandboxGroupInvite"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request id (the caller's if sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxInviteResponse"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
+            503: components["responses"]["E503"];
+        };
+    };
+    sandbox_groups_group_event: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+                /** @description A group JID (…@g.us) */
+                group_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "by": "15550002222@s.whatsapp.net",
+                 *       "action": "update",
+                 *       "changes": {
+                 *         "subject": "Renamed"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["SandboxGroupEvent"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request id (the caller's if sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxGroupEventResponse"];
+                };
+            };
+            400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];

@@ -15,6 +15,7 @@ from .chat_read_response import ChatReadResponse
 from .chats_response import ChatsResponse
 from .connection_response import ConnectionResponse
 from .create_account import CreateAccount
+from .create_group import CreateGroup
 from .create_webhook import CreateWebhook
 from .create_webhook_events_item import CreateWebhookEventsItem
 from .dashboard_login_submit_body import DashboardLoginSubmitBody
@@ -26,6 +27,11 @@ from .delivery_payload_type_0 import DeliveryPayloadType0
 from .delivery_response import DeliveryResponse
 from .delivery_status import DeliveryStatus
 from .error import Error
+from .group import Group
+from .group_response import GroupResponse
+from .group_summary import GroupSummary
+from .groups_response import GroupsResponse
+from .groups_set_picture_body import GroupsSetPictureBody
 from .health_response import HealthResponse
 from .health_response_dispatcher import HealthResponseDispatcher
 from .health_response_status import HealthResponseStatus
@@ -37,6 +43,9 @@ from .history_message import HistoryMessage
 from .history_response import HistoryResponse
 from .inbound import Inbound
 from .inbound_type import InboundType
+from .invite_response import InviteResponse
+from .join_group import JoinGroup
+from .joined_response import JoinedResponse
 from .last_message import LastMessage
 from .message import Message
 from .message_id_response import MessageIdResponse
@@ -52,14 +61,28 @@ from .ok_response import OkResponse
 from .openapi_spec_response_200 import OpenapiSpecResponse200
 from .pair import Pair
 from .pair_response import PairResponse
+from .participant import Participant
+from .participant_admin_type_1 import ParticipantAdminType1
+from .participant_admin_type_2_type_1 import ParticipantAdminType2Type1
+from .participant_admin_type_3_type_1 import ParticipantAdminType3Type1
+from .participant_result import ParticipantResult
+from .participants import Participants
+from .participants_action import ParticipantsAction
+from .participants_response import ParticipantsResponse
 from .ping_response import PingResponse
 from .qr_json_response import QrJsonResponse
 from .react import React
 from .receipt import Receipt
 from .receipt_type import ReceiptType
 from .reply import Reply
+from .sandbox_group_event import SandboxGroupEvent
+from .sandbox_group_event_action import SandboxGroupEventAction
+from .sandbox_group_event_response import SandboxGroupEventResponse
+from .sandbox_group_event_response_changes import SandboxGroupEventResponseChanges
+from .sandbox_group_invite import SandboxGroupInvite
 from .sandbox_inbound_files_body import SandboxInboundFilesBody
 from .sandbox_inbound_files_body_type import SandboxInboundFilesBodyType
+from .sandbox_invite_response import SandboxInviteResponse
 from .scan import Scan
 from .scan_response import ScanResponse
 from .send_text import SendText
@@ -67,6 +90,7 @@ from .sent_item import SentItem
 from .sent_response import SentResponse
 from .token_response import TokenResponse
 from .update_account import UpdateAccount
+from .update_group import UpdateGroup
 from .update_webhook import UpdateWebhook
 from .update_webhook_events_item import UpdateWebhookEventsItem
 from .webhook import Webhook
@@ -94,6 +118,7 @@ __all__ = (
     "ChatsResponse",
     "ConnectionResponse",
     "CreateAccount",
+    "CreateGroup",
     "CreateWebhook",
     "CreateWebhookEventsItem",
     "DashboardLoginSubmitBody",
@@ -105,6 +130,11 @@ __all__ = (
     "DeliveryResponse",
     "DeliveryStatus",
     "Error",
+    "Group",
+    "GroupResponse",
+    "GroupSummary",
+    "GroupsResponse",
+    "GroupsSetPictureBody",
     "HealthResponse",
     "HealthResponseDispatcher",
     "HealthResponseStatus",
@@ -116,6 +146,9 @@ __all__ = (
     "HistoryResponse",
     "Inbound",
     "InboundType",
+    "InviteResponse",
+    "JoinGroup",
+    "JoinedResponse",
     "LastMessage",
     "Message",
     "MessageIdResponse",
@@ -131,14 +164,28 @@ __all__ = (
     "OpenapiSpecResponse200",
     "Pair",
     "PairResponse",
+    "Participant",
+    "ParticipantAdminType1",
+    "ParticipantAdminType2Type1",
+    "ParticipantAdminType3Type1",
+    "ParticipantResult",
+    "Participants",
+    "ParticipantsAction",
+    "ParticipantsResponse",
     "PingResponse",
     "QrJsonResponse",
     "React",
     "Receipt",
     "ReceiptType",
     "Reply",
+    "SandboxGroupEvent",
+    "SandboxGroupEventAction",
+    "SandboxGroupEventResponse",
+    "SandboxGroupEventResponseChanges",
+    "SandboxGroupInvite",
     "SandboxInboundFilesBody",
     "SandboxInboundFilesBodyType",
+    "SandboxInviteResponse",
     "Scan",
     "ScanResponse",
     "SendText",
@@ -146,6 +193,7 @@ __all__ = (
     "SentResponse",
     "TokenResponse",
     "UpdateAccount",
+    "UpdateGroup",
     "UpdateWebhook",
     "UpdateWebhookEventsItem",
     "Webhook",

@@ -3,6 +3,9 @@ from enum import StrEnum
 
 class DeliveryEvent(StrEnum):
     CONNECTION_UPDATE = "connection.update"
+    GROUP_JOINED = "group.joined"
+    GROUP_PARTICIPANTS = "group.participants"
+    GROUP_UPDATE = "group.update"
     HISTORY_SYNC = "history.sync"
     MESSAGE = "message"
     MESSAGE_ACK = "message.ack"

@@ -3,6 +3,9 @@ from enum import StrEnum
 
 class UpdateWebhookEventsItem(StrEnum):
     CONNECTION_UPDATE = "connection.update"
+    GROUP_JOINED = "group.joined"
+    GROUP_PARTICIPANTS = "group.participants"
+    GROUP_UPDATE = "group.update"
     HISTORY_SYNC = "history.sync"
     MESSAGE = "message"
     MESSAGE_ACK = "message.ack"
@@ -11,7 +14,7 @@ class UpdateWebhookEventsItem(StrEnum):
     MESSAGE_REVOKED = "message.revoked"
     MESSAGE_SENT = "message.sent"
     QR = "qr"
-    VALUE_9 = "*"
+    VALUE_12 = "*"
 
     def __str__(self) -> str:
         return str(self.value)

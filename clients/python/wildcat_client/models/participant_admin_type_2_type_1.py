@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class ParticipantAdminType2Type1(StrEnum):
+    ADMIN = "admin"
+    SUPERADMIN = "superadmin"
+
+    def __str__(self) -> str:
+        return str(self.value)
