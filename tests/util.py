@@ -31,8 +31,9 @@ def free_port():
 class ServerProcess:
     """`python app.py` as a real subprocess on a free port."""
 
-    def __init__(self, env, data_dir, port=None, log_path=None):
+    def __init__(self, env, data_dir, port=None, log_path=None, preexec_fn=None):
         self.port = port or free_port()
+        self.preexec_fn = preexec_fn
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path or os.path.join(data_dir, f"server-{self.port}.log")
         self.env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(self.port),
@@ -45,7 +46,8 @@ class ServerProcess:
         os.makedirs(os.path.dirname(self.log_path), exist_ok=True)
         self._log = open(self.log_path, "ab")
         self.proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=self.env,
-                                     stdout=self._log, stderr=subprocess.STDOUT)
+                                     stdout=self._log, stderr=subprocess.STDOUT,
+                                     preexec_fn=self.preexec_fn)
         wait_until(self._up, timeout, 0.1, f"server on port {self.port}")
         return self
 
@@ -56,6 +58,16 @@ class ServerProcess:
             return requests.get(self.url + "/ping", timeout=1).ok
         except requests.RequestException:
             return False
+
+    def worker_pid(self):
+        """The gunicorn worker (the one process serving requests and holding accounts)."""
+        with open(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children") as f:
+            children = [int(p) for p in f.read().split()]
+        for pid in children:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if b"multiprocessing" not in f.read():
+                    return pid
+        raise AssertionError("no gunicorn worker process")
 
     def log(self):
         with open(self.log_path, "rb") as f:

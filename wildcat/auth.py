@@ -3,13 +3,14 @@
 With an admin key configured, every request needs a credential except the public endpoints
 (`/ping`, the dashboard's login page and its static files). A credential is the admin key or
 an account token, sent as `X-API-Key: <key>` or `Authorization: Bearer <key>`; browsers may
-pass `?apiKey=` on `/ws` and `/dashboard` (which trades it for a session cookie derived
-from the key and redirects to drop it from the address bar).
+pass `?apiKey=` on `/ws` and `/dashboard` (which trades it for a session cookie and
+redirects to drop it from the address bar).
 
-The dashboard signs a browser in with either credential and keeps a session cookie: for the
-admin key an HMAC of the key; for an account token `acct.<id>.<HMAC of the id and the
-token's hash>`, which opens only that account's routes and ends when the token is rotated.
-On /ws the cookie counts only from a page of this same origin (checked with Origin).
+The dashboard signs a browser in with either credential and keeps a session cookie holding
+a random session id (wildcat/sessions.py) that expires after 12 hours and ends when the
+browser signs out; a session opened with an account token opens only that account's routes
+and also ends when the token is rotated. On /ws the cookie counts only from a page of this
+same origin (checked with Origin).
 
 An account token (returned once when the account is created, rotated with
 `POST /accounts/<id>/token`) authorises only that account's own routes:
@@ -23,7 +24,7 @@ import hmac
 import logging
 import secrets
 
-from flask import g, redirect, request, url_for
+from flask import current_app, g, redirect, request, url_for
 
 from wildcat.errors import Forbidden, Unauthorized
 
@@ -35,7 +36,6 @@ DASHBOARD_HEADER = "X-Wildcat-Dashboard"
 PUBLIC_ENDPOINTS = {"system.ping", "dashboard.login", "dashboard.login_submit",
                     "dashboard.static", "dashboard.front_door", "dashboard.favicon",
                     "dashboard.logout"}
-ACCOUNT_SESSION_PREFIX = "acct."
 # GET pages a browser navigates to: the session cookie alone is enough there.
 PAGE_ENDPOINTS = {"dashboard.index", "openapi.docs", "openapi.docs_asset", "openapi.spec"}
 # Account routes an account token may NOT use (account management stays with the admin).
@@ -68,20 +68,6 @@ def issue_account_token(store, account_id: str) -> str:
     store.update_account(account_id, {"tokenHash": digest})
     log.info("account %s: new account token issued", account_id)
     return token
-
-
-def session_value(api_key: str) -> str:
-    """The dashboard cookie: an HMAC of the key (changing the key logs browsers out)."""
-    return hmac.new(api_key.encode("utf-8"), b"wildcat-dashboard-session-v1",
-                    hashlib.sha256).hexdigest()
-
-
-def account_session_value(api_key: str, account_id: str, token_hash: str) -> str:
-    """The dashboard cookie of an account token: valid until the token is rotated."""
-    mac = hmac.new(api_key.encode("utf-8"),
-                   f"wildcat-dashboard-account-v1:{account_id}:{token_hash}".encode("utf-8"),
-                   hashlib.sha256).hexdigest()
-    return f"{ACCOUNT_SESSION_PREFIX}{account_id}.{mac}"
 
 
 def find_token_account(store, credential: str):
@@ -133,25 +119,31 @@ def _session(config, store):
     if not (request.endpoint in PAGE_ENDPOINTS or request.headers.get(DASHBOARD_HEADER)
             or (request.path == "/ws" and _same_origin())):
         return None
-    if _equal(cookie, session_value(config.api_key)):
-        return "admin"
-    if not cookie.startswith(ACCOUNT_SESSION_PREFIX):
+    sessions = current_app.extensions["wildcat_sessions"]
+    session = sessions.lookup(cookie)
+    if session is None:
         return None
-    account_id = cookie[len(ACCOUNT_SESSION_PREFIX):].rpartition(".")[0]
-    stored = (store.get_account(account_id) or {}).get("tokenHash") if account_id else None
-    if stored and _equal(cookie, account_session_value(config.api_key, account_id, stored)):
-        return f"account:{account_id}"
+    g.credential, g.session_id = sessions.key(cookie), cookie
+    if session.principal == "admin":
+        return "admin"
+    account_id = session.principal.partition(":")[2]
+    stored = (store.get_account(account_id) or {}).get("tokenHash")
+    if stored and _equal(stored, session.token_hash or ""):   # ends when the token rotates
+        g.token_hash = stored
+        return session.principal
     return None
 
 
 def authenticate(config, store):
     """Who the request is ("admin", "account:<id>", "open"); raise Unauthorized otherwise."""
     if not config.api_key:
+        g.credential = "open"
         return "open"
     if request.endpoint in PUBLIC_ENDPOINTS:
         return "public"
     credential = presented_credential()
     if credential and _equal(credential, config.api_key):
+        g.credential = "admin-key"
         return "admin"
     session = _session(config, store)
     if session == "admin":
@@ -165,6 +157,8 @@ def authenticate(config, store):
         if session and account_id and session == f"account:{account_id}":
             return session
         if credential and _account_token_ok(store, account_id, credential):
+            g.credential = f"token:{account_id}:{hash_token(credential)[:16]}"
+            g.token_hash = hash_token(credential)
             return f"account:{account_id}"
     if session or (credential and _token_owner(store, credential) is not None):
         raise Forbidden("This account token may only use its own account's routes")

@@ -39,9 +39,14 @@ class Config:
     ws_ping_interval: float = 25.0
     ws_queue_size: int = 1000
     ws_max_clients: int = 0                 # 0: half of `threads` (each client holds one)
+    ws_max_clients_per_token: int = 0  # 0: a quarter of ws_max_clients
     reconnect_backoff_base: float = 2.0
     reconnect_backoff_cap: float = 120.0
     lease_ttl: float = 30.0
+    header_timeout: float = 10.0
+    body_idle_timeout: float = 30.0
+    body_timeout: float = 300.0
+    max_accounts: int = 0                   # 0: as many as the open-files limit allows
     supervisor_interval: float = 5.0
     command_timeout: float = 60.0           # an API call's wait for its account (media: 5x)
     instance_id: str = dataclasses.field(default_factory=lambda: uuid.uuid4().hex[:12])
@@ -126,9 +131,15 @@ def load_config(env=None, **overrides) -> Config:
         ws_ping_interval=_float(env, "WILDCAT_WS_PING_INTERVAL", 25.0, 0.1),
         ws_queue_size=_int(env, "WILDCAT_WS_QUEUE_SIZE", 1000, 1, 1_000_000),
         ws_max_clients=_int(env, "WILDCAT_WS_MAX_CLIENTS", 0, 0, 100_000),
+        ws_max_clients_per_token=_int(env, "WILDCAT_WS_MAX_CLIENTS_PER_TOKEN", 0, 0,
+                                      100_000),
         reconnect_backoff_base=_float(env, "WILDCAT_RECONNECT_BACKOFF_BASE", 2.0, 0.0),
         reconnect_backoff_cap=_float(env, "WILDCAT_RECONNECT_BACKOFF_CAP", 120.0, 0.0),
         lease_ttl=_float(env, "WILDCAT_LEASE_TTL", 30.0, 1.0),
+        header_timeout=_float(env, "WILDCAT_HEADER_TIMEOUT", 10.0, 0.1),
+        body_idle_timeout=_float(env, "WILDCAT_BODY_IDLE_TIMEOUT", 30.0, 0.1),
+        body_timeout=_float(env, "WILDCAT_BODY_TIMEOUT", 300.0, 0.1),
+        max_accounts=_int(env, "WILDCAT_MAX_ACCOUNTS", 0, 0, 1_000_000),
         supervisor_interval=_float(env, "WILDCAT_SUPERVISOR_INTERVAL", 5.0, 0.05),
         command_timeout=_float(env, "WILDCAT_COMMAND_TIMEOUT", 60.0, 0.1),
     )

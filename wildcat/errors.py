@@ -313,12 +313,18 @@ def register_error_handlers(app):
     @app.errorhandler(HTTPException)
     def _http_error(exc):
         code = (exc.name or "error").lower().replace(" ", "_").replace("-", "_")
+        if isinstance(exc.__context__, ClientTooSlow):   # werkzeug wraps it on the way up
+            return _client_too_slow(exc.__context__)
         if exc.code == 413:
-            return api_error_response(PayloadTooLarge())
+            return api_error_response(BodyTooLarge("Request body is too large for this route"))
         headers = {}
         if exc.code == 405 and exc.get_response().headers.get("Allow"):
             headers["Allow"] = exc.get_response().headers["Allow"]
         return error_response(exc.code or 500, code, exc.description or exc.name, None, headers)
+
+    @app.errorhandler(ClientTooSlow)
+    def _client_too_slow(exc):
+        return api_error_response(RequestTimeout(exc.strerror or None))
 
     @app.errorhandler(Exception)
     def _unexpected(exc):
@@ -329,3 +335,64 @@ def register_error_handlers(app):
             return api_error_response(known)
         log.exception("unhandled error")
         return api_error_response(InternalError())
+
+
+# hardening (issue 16) ---------------------------------------------------------------------
+class TooManyParts(BadRequest):
+    code, message = "too_many_parts", "The multipart body has too many parts"
+
+
+class FieldTooLarge(BadRequest):
+    code, message = "field_too_large", "A text field of the multipart body is too large"
+
+
+class CrossOrigin(Forbidden):
+    code, message = "cross_origin", "Cross-origin requests that change state are refused"
+
+
+class RequestTimeout(ApiError):
+    """Also answered by the HTTP worker itself when a request head does not arrive."""
+    status, code, message = 408, "request_timeout", "The request did not arrive in time"
+
+    def __init__(self, message=None, *, details=None):
+        super().__init__(message, details=details, headers={"Connection": "close"})
+
+
+class CollectionInUse(Conflict):
+    code, message = "collection_in_use", "That collectionName belongs to another account"
+
+
+class BodyTooLarge(PayloadTooLarge):
+    message = "Request body is too large"
+
+    def __init__(self, message=None, *, details=None):
+        # The body is never read: the connection cannot carry another request.
+        super().__init__(message, details=details, headers={"Connection": "close"})
+
+
+class UriTooLong(ApiError):
+    """Answered by the HTTP worker (gunicorn's parser), documented here with the rest."""
+    status, code, message = 414, "uri_too_long", "URI Too Long"
+
+
+class HeaderFieldsTooLarge(ApiError):
+    """Answered by the HTTP worker (gunicorn's parser)."""
+    status, code, message = 431, "header_fields_too_large", "Request Header Fields Too Large"
+
+
+class AccountCapacity(Unavailable):
+    code = "account_capacity"
+    message = "This server holds as many accounts as it can; delete one or raise the limit"
+
+
+class WsTokenCapacity(Unavailable):
+    code, message = "ws_credential_capacity", "This account token has too many WebSocket streams"
+
+
+class ServerBusy(Unavailable):
+    """Answered by the HTTP worker when uploads wait too long for a reading thread."""
+    code, message = "busy", "Too many uploads in progress; try again shortly"
+
+
+class ClientTooSlow(ConnectionResetError):
+    """Raised by the HTTP worker's socket when a request body stalls past its deadline."""

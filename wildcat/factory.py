@@ -6,9 +6,12 @@ from flask import Flask
 from wildcat.auth import register_auth
 from wildcat.config import Config, load_config
 from wildcat.errors import register_error_handlers
+from wildcat.limits import register_body_limits
 from wildcat.logs import register_request_context
+from wildcat.origin import register_origin_check
 from wildcat.metrics import register_metrics
 from wildcat.runtime import Runtime, make_driver
+from wildcat.sessions import SESSION_MAX_AGE, DashboardSessions
 
 log = logging.getLogger(__name__)
 
@@ -25,12 +28,15 @@ def create_app(config: Config | None = None, *, store=None, driver=None) -> Flas
     driver = driver or make_driver(config)
 
     app = Flask("wildcat", static_folder=None)  # the dashboard serves wildcat/static
-    app.config["MAX_CONTENT_LENGTH"] = config.max_upload_bytes + 1024 * 1024
+    app.config["MAX_CONTENT_LENGTH"] = config.max_upload_bytes + 1024 * 1024  # per route: limits
     app.json.sort_keys = False
     app.extensions["wildcat"] = runtime = Runtime(config, store, driver)
+    app.extensions["wildcat_sessions"] = DashboardSessions(SESSION_MAX_AGE)
     register_error_handlers(app)
     register_request_context(app)  # first: the request id is in every later line
     register_metrics(app, runtime)
+    register_body_limits(app)      # before anything can touch the body
+    register_origin_check(app)     # CSRF: with or without a key
     register_auth(app)
 
     from wildcat.api import accounts, chats, dashboard, messages, system, tokens, webhooks

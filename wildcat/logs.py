@@ -61,13 +61,30 @@ class JsonFormatter(logging.Formatter):
 JsonFormatter.converter = time.gmtime
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def escape_control(text: str) -> str:
+    """Control characters as escapes (`\\n`, `\\x1b`): a logged value cannot forge a line."""
+    return _CONTROL.sub(lambda m: ascii(m.group())[1:-1], text)
+
+
+class TextFormatter(logging.Formatter):
+    """The text format, with control characters in the message escaped (a request path
+    with `%0a` stays on its line); tracebacks keep their lines."""
+
+    def formatMessage(self, record):
+        record.message = escape_control(record.message)
+        return super().formatMessage(record)
+
+
 def make_handler(config, stream=None):
     """A stream handler with WILDCAT's format (LOG_FORMAT) and context filter."""
     handler = logging.StreamHandler(stream or sys.stderr)
     if config.log_format == "json":
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter(TEXT_FORMAT))
+        handler.setFormatter(TextFormatter(TEXT_FORMAT))
     handler.addFilter(ContextFilter())
     return handler
 

@@ -12,9 +12,9 @@ import magic
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import parse_form_data
 
-from wildcat.errors import (ConversionTimeout, EmptyFile, FfmpegMissing, InvalidAudio,
-                            InvalidContentType, InvalidMultipart, PayloadTooLarge,
-                            UnsupportedMedia, ValidationFailed)
+from wildcat.errors import (ConversionTimeout, EmptyFile, FfmpegMissing, FieldTooLarge,
+                            InvalidAudio, InvalidContentType, InvalidMultipart, PayloadTooLarge,
+                            TooManyParts, UnsupportedMedia, ValidationFailed)
 
 log = logging.getLogger(__name__)
 
@@ -102,14 +102,16 @@ def receive_upload(request, field, max_bytes):
         spools.append(SpoolFile(max_bytes))
         return spools[-1]
 
+    body = _PartCounter(request.environ["wsgi.input"],
+                        request.mimetype_params.get("boundary", ""))
     try:
         try:
             _, form, files = parse_form_data(
-                request.environ, stream_factory=stream_factory, silent=False,
-                max_form_memory_size=MAX_FORM_FIELDS_BYTES, max_content_length=body_limit,
-                max_form_parts=MAX_FORM_PARTS)
+                {**request.environ, "wsgi.input": body}, stream_factory=stream_factory,
+                silent=False, max_form_memory_size=MAX_FORM_FIELDS_BYTES,
+                max_content_length=body_limit, max_form_parts=MAX_FORM_PARTS)
         except RequestEntityTooLarge:
-            raise too_large(max_bytes) from None
+            raise _refusal(body, body_limit, max_bytes) from None
         except ValueError:
             raise InvalidMultipart() from None
         storage = files.get(field)
@@ -127,6 +129,35 @@ def receive_upload(request, field, max_bytes):
             spool.close()
 
 
+class _PartCounter:
+    """The request body as read by the form parser: bytes and part boundaries seen so far,
+    to tell "too many parts" and "a text field too long" from "too large" (werkzeug raises
+    the same 413 for all three)."""
+
+    def __init__(self, stream, boundary):
+        self.stream, self.read_bytes, self.parts = stream, 0, 0
+        self.marker, self._tail = b"--" + boundary.encode("latin-1", "replace"), b""
+
+    def read(self, *args):
+        data = self.stream.read(*args)
+        self.read_bytes += len(data)
+        window = self._tail + data
+        self.parts += window.count(self.marker) - self._tail.count(self.marker)
+        self._tail = window[-len(self.marker):]
+        return data
+
+
+def _refusal(body, body_limit, max_bytes):
+    if body.read_bytes > body_limit:
+        return too_large(max_bytes)
+    if body.parts > MAX_FORM_PARTS:
+        return TooManyParts(f"The multipart body has more than {MAX_FORM_PARTS} parts",
+                            details={"maxParts": MAX_FORM_PARTS})
+    return FieldTooLarge(f"A text field of the multipart body is over "
+                         f"{MAX_FORM_FIELDS_BYTES // 1024} KB",
+                         details={"maxFieldBytes": MAX_FORM_FIELDS_BYTES})
+
+
 def sniff(path) -> str:
     """The file's real MIME type, from its bytes (libmagic)."""
     try:
@@ -134,6 +165,27 @@ def sniff(path) -> str:
     except magic.MagicException:
         log.exception("libmagic could not read an upload")
         return "application/octet-stream"
+
+
+def sniff_bytes(data: bytes) -> str:
+    """The MIME type of a file's first bytes (libmagic)."""
+    try:
+        return magic.from_buffer(bytes(data[:8192]), mime=True) or "application/octet-stream"
+    except magic.MagicException:
+        log.exception("libmagic could not read a buffer")
+        return "application/octet-stream"
+
+
+def received_mimetype(data: bytes, declared, filename) -> str:
+    """The type an inbound file is stored under: the sender's claim only when the bytes
+    agree (keeping its parameters, e.g. `codecs=opus`), else the sniffed type."""
+    declared = declared or "application/octet-stream"
+    sniffed = sniff_bytes(data)
+    base = declared.split(";")[0].strip().lower()
+    if base == sniffed or (base.startswith("audio/") and sniffed in ("audio/ogg",
+                                                                     "application/ogg")):
+        return declared
+    return document_mimetype(sniffed, filename)
 
 
 def check_kind(kind, mimetype):

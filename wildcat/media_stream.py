@@ -5,10 +5,14 @@ from urllib.parse import quote
 from flask import Response
 
 from wildcat.errors import RangeNotSatisfiable
+from wildcat.media import sniff_bytes
 
 STREAM_CHUNK = 256 * 1024
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)\Z")
-_INLINE = ("image/", "video/", "audio/")
+RASTER_IMAGES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
+SNIFF_BYTES = 4096
+# A served file is never a document of this origin: no script, no form, no plugin.
+MEDIA_CSP = "sandbox; default-src 'none'; img-src 'self'; media-src 'self'"
 
 
 def parse_range(header, length):
@@ -39,10 +43,33 @@ def parse_range(header, length):
     return start, end
 
 
-def content_disposition(filename, mimetype):
-    """`inline` for pictures, video and sound, `attachment` otherwise; RFC 6266 names."""
-    kind = "inline" if mimetype.startswith(_INLINE) else "attachment"
-    ascii_name = filename.encode("ascii", "ignore").decode().replace('"', "") or "file"
+def inline_allowed(mimetype, sniffed):
+    """Only raster images, audio and video whose bytes are what the type says are shown
+    inline; anything else (SVG, HTML, PDF, a mismatch) is a download."""
+    base = mimetype.split(";")[0].strip().lower()
+    sniffed = (sniffed or "").split(";")[0].strip().lower()
+    if base in RASTER_IMAGES:
+        return sniffed == base or (sniffed in RASTER_IMAGES and base == "image/jpeg")
+    if base.startswith(("audio/", "video/")):
+        return sniffed.startswith(("audio/", "video/")) or sniffed == "application/ogg"
+    return False
+
+
+_TOKEN_UNSAFE = re.compile(r'[^A-Za-z0-9!#$&+.^_`|~ -]')
+
+
+def content_disposition(filename, mimetype, inline=None):
+    """`inline` for pictures, video and sound, `attachment` otherwise; RFC 6266 names.
+
+    The plain `filename` keeps only characters that need no escaping in a quoted string
+    (no quotes, backslashes or control characters); `filename*` carries the real name.
+    """
+    if inline is None:
+        inline = mimetype.split(";")[0].strip().lower() in RASTER_IMAGES or \
+            mimetype.startswith(("audio/", "video/"))
+    kind = "inline" if inline else "attachment"
+    ascii_name = _TOKEN_UNSAFE.sub("", filename.encode("ascii", "ignore").decode()).strip()
+    ascii_name = ascii_name or "file"
     if ascii_name == filename:
         return f'{kind}; filename="{ascii_name}"'
     return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
@@ -72,11 +99,18 @@ def media_response(media, *, filename, mimetype, range_header=None, if_range=Non
         raise
     start, end = wanted or (0, length - 1)
     count = max(0, end - start + 1)
+    try:
+        sniffed = sniff_bytes(media.read(SNIFF_BYTES))
+    except Exception:
+        media.close()
+        raise
     response = Response(_chunks(media, start, count), status=206 if wanted else 200,
                         mimetype=None, direct_passthrough=True)
     response.headers["Content-Type"] = mimetype
     response.headers["Content-Length"] = str(count)
-    response.headers["Content-Disposition"] = content_disposition(filename, mimetype)
+    response.headers["Content-Disposition"] = content_disposition(
+        filename, mimetype, inline=inline_allowed(mimetype, sniffed))
+    response.headers["Content-Security-Policy"] = MEDIA_CSP
     response.headers["Accept-Ranges"] = "bytes"
     response.headers["ETag"] = etag
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -25,11 +25,43 @@ class AddressBlocked(Exception):
     code = BLOCKED_CODE
 
 
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")            # deprecated ::a.b.c.d
+_SIIT = ipaddress.ip_network("::ffff:0:0:0/96")             # IPv4-translated
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+
+
+def embedded_ipv4(ip) -> list:
+    """The IPv4 addresses an IPv6 address carries (mapped, compatible, SIIT, NAT64, 6to4,
+    Teredo): each reaches that IPv4 host through a translator or the kernel."""
+    if ip.version != 6:
+        return []
+    found = []
+    if ip.ipv4_mapped is not None:
+        found.append(ip.ipv4_mapped)
+    low32 = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if (ip in _IPV4_COMPATIBLE and int(ip) > 1) or ip in _SIIT or \
+            any(ip in net for net in _NAT64):
+        found.append(low32)
+    if ip.sixtofour is not None:
+        found.append(ip.sixtofour)
+    if ip.teredo is not None:
+        found.extend(ip.teredo)
+    return found
+
+
 def is_blocked_ip(text: str) -> bool:
-    """True for any address that is not a public unicast one."""
+    """True for any address that is not a public unicast one, including an IPv6 address
+    that embeds a non-public IPv4 one and the deprecated site-local fec0::/10."""
     ip = ipaddress.ip_address(text.split("%", 1)[0])
+    if ip.version == 6 and (ip.is_site_local or
+                            any(_blocked(v4) for v4 in embedded_ipv4(ip))):
+        return True
     if ip.version == 6 and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
+    return _blocked(ip)
+
+
+def _blocked(ip) -> bool:
     return ip.is_multicast or not ip.is_global
 
 

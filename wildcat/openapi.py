@@ -8,7 +8,8 @@ import re
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import Blueprint, Response, current_app, render_template, send_from_directory
+from flask import Blueprint, Response, current_app, make_response, render_template, \
+    send_from_directory
 from marshmallow import fields
 
 from wildcat.errors import NotFound, codes_by_status
@@ -26,14 +27,18 @@ CHAT_ID_PATTERN = (r'^(\+?[1-9][0-9]{6,14}|[!"$-.0->A-\[\]-~]{1,100}@[!"$-.0->@-
 ERROR_SUMMARIES = {
     400: "Invalid request: a body or query field is missing or wrong",
     401: "A valid API key (or this account's token) is required",
-    403: "The credential is valid but may not do this",
+    403: "Not allowed: a credential out of its scope, or a request from another site",
     404: "Not found",
     405: "Method not allowed",
+    408: "The request did not arrive in time (WILDCAT_HEADER_TIMEOUT / _BODY_IDLE_TIMEOUT)",
     409: "Conflict with the account's state",
-    413: "The body is over its limit (uploads: WILDCAT_MAX_UPLOAD_MB)",
+    413: "The body is over its route's limit (1 MB for JSON, 16 KB for the login form, "
+         "WILDCAT_MAX_UPLOAD_MB for media uploads)",
+    414: "The request line is too long (answered by the HTTP worker)",
     415: "The uploaded file's type is not accepted",
     416: "The Range cannot be satisfied",
     429: "Over WILDCAT_SEND_RATE_PER_MINUTE; see Retry-After",
+    431: "A request header is too large (answered by the HTTP worker)",
     500: "Unexpected server error",
     502: "WhatsApp or the session host refused",
     503: "Unavailable for now; see Retry-After where given",
@@ -271,9 +276,20 @@ def spec():
     return Response(spec_json(get_spec()), mimetype="application/json")
 
 
+# Swagger UI: its own scripts only; it sets inline styles and data: images itself.
+DOCS_CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
+            "form-action 'none'; frame-ancestors 'none'; base-uri 'none'")
+
+
 @bp.get("/docs")
 def docs():
-    return render_template("docs.html")
+    response = make_response(render_template("docs.html"))
+    response.headers["Content-Security-Policy"] = DOCS_CSP
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @bp.get("/docs/<path:filename>")

@@ -3,9 +3,13 @@ import logging
 import threading
 import time
 
+from wildcat.capacity import account_capacity
+from wildcat.domain import backoff_delay
 from workers.account_worker import AccountWorker
 
 log = logging.getLogger(__name__)
+
+RESTART_BACKOFF_CAP = 300.0    # seconds between restarts of a worker that keeps dying
 
 
 class Supervisor:
@@ -24,13 +28,16 @@ class Supervisor:
         self.sync_interval = config.supervisor_interval
         self.name = "supervisor"
         self._workers = {}
+        self._restarts = {}           # account id -> (failures, monotonic time of next try)
+        self._refused = set()         # accounts not started for lack of room (logged once)
         self._lock = threading.RLock()
         self._stop_event = threading.Event()
         self._thread = None
 
     def start(self):
         for account in self.store.list_accounts():
-            self._spawn(account["_id"], autoconnect=self.config.auto_connect_on_start)
+            if self._room_for(account["_id"]):
+                self._spawn(account["_id"], autoconnect=self.config.auto_connect_on_start)
         self._thread = threading.Thread(target=self._watch, name=self.name, daemon=True)
         self._thread.start()
 
@@ -107,9 +114,36 @@ class Supervisor:
                 with self._lock:
                     self._workers.pop(account_id, None)
                 worker.stop()
-            elif not worker.is_alive() and not self._stop_event.is_set():
+            elif worker.is_alive():
+                self._restarts.pop(account_id, None)
+            elif not self._stop_event.is_set() and self._restart_due(account_id):
                 log.warning("account %s: worker thread died, restarting it", account_id)
                 self._spawn(account_id, autoconnect=True)
         for account_id in stored.keys() - known.keys():
-            log.info("account %s: found in the store, starting its worker", account_id)
-            self._spawn(account_id, autoconnect=True)
+            if self._room_for(account_id):
+                log.info("account %s: found in the store, starting its worker", account_id)
+                self._spawn(account_id, autoconnect=True)
+
+    # -- hardening: bounded accounts, no tight restart loop ----------------------------
+    def _room_for(self, account_id):
+        """False (logged once) when this process already holds as many accounts as it can."""
+        with self._lock:
+            held = len(self._workers)
+        limit = account_capacity(self.config)
+        if held < limit:
+            return True
+        if account_id not in self._refused:
+            self._refused.add(account_id)
+            log.error("account %s: not started: this process holds %d accounts, its limit "
+                      "(WILDCAT_MAX_ACCOUNTS or the open-files limit)", account_id, limit)
+        return False
+
+    def _restart_due(self, account_id):
+        """A worker that keeps dying is restarted after a growing, jittered delay."""
+        failures, due = self._restarts.get(account_id, (0, 0.0))
+        if time.monotonic() < due:
+            return False
+        failures += 1
+        delay = backoff_delay(failures, self.sync_interval, RESTART_BACKOFF_CAP)
+        self._restarts[account_id] = (failures, time.monotonic() + delay)
+        return True

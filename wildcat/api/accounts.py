@@ -2,7 +2,7 @@
 from flask import Blueprint, Response, jsonify
 
 from wildcat import qr
-from wildcat.api import runtime
+from wildcat.api import runtime, ws
 from wildcat.auth import issue_account_token
 from wildcat.schemas import json_body, load, query_args
 from wildcat.schemas.accounts import (CreateAccountSchema, PairSchema, QrQuerySchema,
@@ -42,6 +42,7 @@ def update_account(account_id):
 @bp.delete("/accounts/<account_id>")
 def delete_account(account_id):
     service.delete_account(runtime(), account_id)
+    ws.close_account_streams(account_id, "account deleted")
     return jsonify(ok=True, message=f"Account {account_id} deleted")
 
 

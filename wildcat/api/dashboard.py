@@ -1,15 +1,16 @@
 """The operator's dashboard: a server-rendered page that polls the JSON API."""
 import hmac
+import re
 
-from flask import (Blueprint, g, make_response, redirect, render_template, request,
-                   send_from_directory)
+from flask import (Blueprint, current_app, g, make_response, redirect, render_template,
+                   request, send_from_directory)
 
-from wildcat.api import runtime
-from wildcat.auth import (SESSION_COOKIE, account_session_value, find_token_account,
-                          session_value)
+from wildcat.api import runtime, ws
+from wildcat.auth import SESSION_COOKIE, find_token_account
+from wildcat.domain import EVENT_NAMES
 from wildcat.schemas import load
 from wildcat.schemas.dashboard import LoginSchema
-from wildcat.domain import EVENT_NAMES
+from wildcat.sessions import SESSION_MAX_AGE
 
 bp = Blueprint("dashboard", __name__, static_folder="../static",
                static_url_path="/dashboard/static")
@@ -18,7 +19,7 @@ login_schema = LoginSchema()
 # Everything the pages load comes from this server; nothing inline, nothing external.
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-SESSION_MAX_AGE = 12 * 3600
+_PRINTABLE_ASCII = re.compile(r"[\x21-\x7e]*")
 
 
 def _page(html, status=200):
@@ -32,7 +33,8 @@ def _page(html, status=200):
 
 def _safe_next(target):
     """Only our own pages: never an open redirect."""
-    if target.startswith(("/dashboard", "/docs")) and "//" not in target and "\\" not in target:
+    if target.startswith(("/dashboard", "/docs")) and "//" not in target and \
+            "\\" not in target and _PRINTABLE_ASCII.fullmatch(target):   # no CR/LF into Location
         return target
     return "/dashboard"
 
@@ -53,7 +55,7 @@ def favicon():
 def index():
     rt = runtime()
     if rt.config.api_key and request.args.get("apiKey"):   # a bookmarked ?apiKey= link
-        return _signed_in(session_value(rt.config.api_key), "/dashboard")
+        return _signed_in("admin", "/dashboard")
     who = g.get("auth", "open")
     scope = who.partition(":")[2] if who.startswith("account:") else ""
     return _page(render_template("dashboard.html", scope=scope,
@@ -79,25 +81,31 @@ def login_submit():
     if not api_key:
         return redirect(target, 303)
     if hmac.compare_digest(data["apiKey"].encode(), api_key.encode()):
-        return _signed_in(session_value(api_key), target)
+        return _signed_in("admin", target)
     account = find_token_account(rt.store, data["apiKey"])
     if account is not None:
-        return _signed_in(account_session_value(api_key, account["_id"], account["tokenHash"]),
-                          "/dashboard")
+        return _signed_in(f"account:{account['_id']}", "/dashboard", account["tokenHash"])
     return _page(render_template("dashboard_login.html", error="That key is not valid.",
                                  next=target), 401)
 
 
-def _signed_in(cookie, target):
-    """Redirect to `target` with the session cookie set (the key itself is never stored)."""
+def _signed_in(principal, target, token_hash=None):
+    """Redirect to `target` with a new session's cookie (a random id: neither the key nor
+    the token is ever in it)."""
+    session_id = current_app.extensions["wildcat_sessions"].create(principal, token_hash)
     response = redirect(target, 303)
-    response.set_cookie(SESSION_COOKIE, cookie, max_age=SESSION_MAX_AGE,
+    response.set_cookie(SESSION_COOKIE, session_id, max_age=SESSION_MAX_AGE,
                         httponly=True, samesite="Strict", secure=request.is_secure, path="/")
     return response
 
 
 @bp.post("/dashboard/logout")
 def logout():
+    """End the session (its cookie no longer signs anyone in) and its /ws streams."""
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if session_id:
+        current_app.extensions["wildcat_sessions"].revoke(session_id)
+        ws.close_streams(lambda client: client.session_id == session_id, "signed out")
     response = redirect("/dashboard/login", 303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

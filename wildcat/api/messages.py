@@ -60,8 +60,10 @@ def get_message(account_id, message_id):
 @bp.get("/accounts/<account_id>/messages/<message_id>/media")
 def get_media(account_id, message_id):
     msg, blob = message_media.open_message_media(runtime(), account_id, message_id)
-    mimetype = msg.get("mimetype") or blob.mimetype or "application/octet-stream"
-    filename = msg.get("fileName") or blob.filename or msg["messageId"]
+    # The blob's type was sniffed when it was stored; the message's is the sender's claim.
+    mimetype = blob.mimetype or msg.get("mimetype") or "application/octet-stream"
+    filename = media.safe_filename(msg.get("fileName") or blob.filename or msg["messageId"],
+                                   mimetype, "media")
     return media_response(blob, filename=filename, mimetype=mimetype,
                           range_header=request.headers.get("Range"),
                           if_range=request.headers.get("If-Range"))

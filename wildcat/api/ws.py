@@ -14,12 +14,13 @@ import logging
 import queue
 import socket
 import threading
+import time
 
 from flask import Blueprint, current_app, g, request
 from flask_sock import Sock
 
 from wildcat.api import runtime
-from wildcat.errors import Unauthorized, WebSocketUpgradeRequired, WsCapacity
+from wildcat.errors import Unauthorized, WebSocketUpgradeRequired, WsCapacity, WsTokenCapacity
 from wildcat.schemas import load, query_args
 from wildcat.schemas.webhooks import StreamQuerySchema
 from wildcat.services.accounts import get_account
@@ -31,6 +32,7 @@ bp = Blueprint("ws", __name__)
 sock = Sock()
 stream_query = StreamQuerySchema()
 POLL = 0.5          # seconds between checks for a closed client or a stopping server
+REVALIDATE = 5.0    # seconds between re-checks of a stream's credential against the store
 
 
 def check_api_key(config, req) -> None:
@@ -46,13 +48,26 @@ def check_api_key(config, req) -> None:
 
 
 class StreamClient:
-    """One WebSocket subscriber: its filter and its bounded frame queue."""
+    """One WebSocket subscriber: its filter, its bounded frame queue, the credential it
+    was opened with (revoking that credential closes it)."""
 
-    def __init__(self, account_id, events, size):
+    def __init__(self, account_id, events, size, credential="open", token_hash=None,
+                 session_id=None):
         self.account_id, self.events = account_id, set(events) if events else None
         self.frames = queue.Queue(maxsize=size)
         self.dropped = False
+        self.revoked = None       # the reason, once its credential is revoked
+        self.credential, self.token_hash = credential, token_hash
+        self.session_id = session_id      # a dashboard session's stream ends when it does
+        self.checked = time.monotonic()
         self.sock = None          # set once the handshake is done; shut down on overflow
+
+    def shut(self):
+        """Wake the stream's loop now (it closes with 1008)."""
+        try:
+            self.frames.put_nowait(None)
+        except queue.Full:
+            pass
 
     def offer(self, event):
         """Bus subscriber: enqueue or drop the client, never block."""
@@ -78,20 +93,45 @@ def _client_id(client):
 
 
 class StreamHub:
-    """The app's WebSocket clients (a count, for the capacity limit)."""
+    """The app's WebSocket clients: the capacity limits, and closing the streams of a
+    revoked credential.
 
-    def __init__(self, limit):
-        self.limit, self.count, self._lock = limit, 0, threading.Lock()
+    Each account token may hold at most `per_credential` streams, so one account's token
+    cannot take every stream slot from the admin (the admin key is not capped).
+    """
 
-    def enter(self):
+    def __init__(self, limit, per_credential):
+        self.limit, self.per_credential = limit, per_credential
+        self.clients, self._lock = set(), threading.Lock()
+
+    @property
+    def count(self):
+        return len(self.clients)
+
+    def enter(self, client):
         with self._lock:
-            if self.count >= self.limit:
+            if len(self.clients) >= self.limit:
                 raise WsCapacity()
-            self.count += 1
+            same = sum(1 for c in self.clients if c.credential == client.credential)
+            if client.token_hash is not None and same >= self.per_credential:
+                raise WsTokenCapacity(f"This account token already has {same} WebSocket "
+                                      f"streams open (the limit is {self.per_credential})")
+            self.clients.add(client)
 
-    def leave(self):
+    def leave(self, client):
         with self._lock:
-            self.count -= 1
+            self.clients.discard(client)
+
+    def close_streams(self, matches, reason):
+        """Close (1008) every stream for which `matches(client)` is true."""
+        with self._lock:
+            chosen = [c for c in self.clients if matches(c)]
+        for client in chosen:
+            client.revoked = reason
+            client.shut()
+        if chosen:
+            log.info("%d WebSocket stream(s) closed: %s", len(chosen), reason)
+        return len(chosen)
 
 
 class _DaemonThread(threading.Thread):
@@ -102,12 +142,24 @@ class _DaemonThread(threading.Thread):
 
 
 def init_app(app, config):
-    """Register `/ws` with its ping interval and client limit."""
+    """Register `/ws` with its ping interval and client limits."""
     app.config["SOCK_SERVER_OPTIONS"] = {"ping_interval": config.ws_ping_interval,
                                          "max_message_size": 64 * 1024,
                                          "thread_class": _DaemonThread}
-    app.extensions["wildcat_ws"] = StreamHub(config.ws_max_clients or max(1, config.threads // 2))
+    limit = config.ws_max_clients or max(1, config.threads // 2)
+    per_credential = config.ws_max_clients_per_token or max(1, limit // 4)
+    app.extensions["wildcat_ws"] = StreamHub(limit, min(limit, per_credential))
     app.register_blueprint(bp)
+
+
+def close_streams(matches, reason):
+    """Close the streams of a revoked credential (called by the views that revoke one)."""
+    return current_app.extensions["wildcat_ws"].close_streams(matches, reason)
+
+
+def close_account_streams(account_id, reason):
+    """Close the streams opened with `account_id`'s token or following only its events."""
+    return close_streams(lambda c: c.account_id == account_id, reason)
 
 
 @bp.before_request
@@ -120,11 +172,11 @@ def _subscribe():
     args = load(stream_query, query_args())
     if args.get("accountId"):
         get_account(runtime(), args["accountId"])
-    hub = _hub()
-    hub.enter()
-    g.ws_entered = True
-    client = g.ws_client = StreamClient(args.get("accountId"), args.get("events"),
-                                        runtime().config.ws_queue_size)
+    client = StreamClient(args.get("accountId"), args.get("events"),
+                          runtime().config.ws_queue_size, credential=g.get("credential", "open"),
+                          token_hash=g.get("token_hash"), session_id=g.get("session_id"))
+    _hub().enter(client)
+    g.ws_client = client
     g.ws_unsubscribe = runtime().bus.subscribe(client.offer)
 
 
@@ -133,8 +185,28 @@ def _unsubscribe(exc=None):
     unsubscribe = g.pop("ws_unsubscribe", None)
     if unsubscribe is not None:
         unsubscribe()
-    if g.pop("ws_entered", False):
-        _hub().leave()
+    client = g.pop("ws_client", None)
+    if client is not None:
+        _hub().leave(client)
+
+
+def _still_valid(client):
+    """Re-check the stream's credential now and then: a token rotated or an account deleted
+    on another instance, or a dashboard session that expired, ends the stream too."""
+    now = time.monotonic()
+    if client.revoked or now - client.checked < REVALIDATE:
+        return not client.revoked
+    client.checked = now
+    if client.session_id is not None and \
+            not current_app.extensions["wildcat_sessions"].valid(client.session_id):
+        client.revoked = "session ended"
+    elif client.token_hash is not None:
+        account = runtime().store.get_account(client.account_id)
+        if account is None:
+            client.revoked = "account deleted"
+        elif account.get("tokenHash") != client.token_hash:
+            client.revoked = "token rotated"
+    return not client.revoked
 
 
 def _hub():
@@ -162,12 +234,13 @@ def stream(ws):
     log.info("WebSocket client %s connected (account %s, events %s)", _client_id(client),
              client.account_id or "*", ",".join(sorted(client.events or ["*"])))
     try:
-        while ws.connected and not client.dropped and _serving():
+        while ws.connected and not client.dropped and _serving() and _still_valid(client):
             try:
                 event = client.frames.get(timeout=POLL)
             except queue.Empty:
                 continue
-            ws.send(event_body(event).decode("utf-8"))
+            if event is not None:
+                ws.send(event_body(event).decode("utf-8"))
     except OSError:
         pass
     finally:
@@ -176,12 +249,17 @@ def stream(ws):
 
 
 def _hang_up(ws, client):
-    """Close (1008 for a dropped client), then shut the socket so the reader thread ends now
-    instead of at its next ping."""
+    """Close (1008 for a dropped client or a revoked credential), then shut the socket so
+    the reader thread ends now instead of at its next ping."""
+    if client.revoked:
+        code, reason = 1008, client.revoked
+    elif client.dropped:
+        code, reason = 1008, "client too slow"
+    else:
+        code, reason = 1001, "server shutting down"
     try:
         if ws.connected:
-            ws.close(1008 if client.dropped else 1001,
-                     "client too slow" if client.dropped else "server shutting down")
+            ws.close(code, reason)
     except Exception:
         pass
     try:

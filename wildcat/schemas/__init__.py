@@ -3,6 +3,7 @@ from flask import request
 from marshmallow import ValidationError
 
 from wildcat.errors import InvalidContentType, InvalidJson, ValidationFailed
+from wildcat.limits import UNCAPPED_JSON_PREFIX, body_bytes, parse_json
 
 
 def _first_message(messages, field=None):
@@ -30,9 +31,8 @@ def json_body():
     """The request's JSON object body; 400 when it is not JSON or not an object."""
     if not request.is_json:
         raise InvalidContentType("Content-Type must be application/json")
-    data = request.get_json(silent=True)
-    if data is None:
-        raise InvalidJson()
+    capped = not (request.endpoint or "").startswith(UNCAPPED_JSON_PREFIX)
+    data = parse_json(body_bytes(), capped=capped)
     if not isinstance(data, dict):
         raise InvalidJson("Request body must be a JSON object")
     return data

@@ -1,8 +1,11 @@
 """Account use cases: create, read, delete, connect, disconnect, log out, pair, QR."""
 import logging
+import threading
 
 from wildcat import commands, domain
-from wildcat.errors import AccountExists, AccountNotFound, AccountUnavailable, NoQr
+from wildcat.capacity import account_capacity
+from wildcat.errors import AccountCapacity, AccountExists, AccountNotFound, AccountUnavailable, \
+    CollectionInUse, NoQr
 from wildcat.explain import explain
 from wildcat.store.base import DuplicateKey
 
@@ -48,16 +51,39 @@ def connected_worker(runtime, account_id):
     return worker
 
 
+_create_lock = threading.Lock()     # one creation at a time: the checks below hold
+
+
+def _check_room_and_collection(runtime, account_id, collection):
+    """503 when the process cannot hold another account; 409 when the session collection
+    is another account's (or holds a session nobody owns): sessions are never shared."""
+    accounts = runtime.store.list_accounts()
+    if any(a["_id"] == account_id for a in accounts):
+        raise AccountExists()
+    limit = account_capacity(runtime.config)
+    if len(accounts) >= limit:
+        raise AccountCapacity(f"This server holds {len(accounts)} accounts, as many as it can "
+                              f"(limit {limit}: WILDCAT_MAX_ACCOUNTS or the open-files limit)",
+                              details={"limit": limit})
+    for other in accounts:
+        if other["_id"] != account_id and domain.collection_name(other) == collection:
+            raise CollectionInUse()
+    if runtime.store.load_snapshot(collection) is not None:
+        raise CollectionInUse("That collectionName holds a session of no account")
+
+
 def create_account(runtime, data):
     account_id = data["id"]
     account = {"_id": account_id, "name": data.get("name"),
                "status": domain.NOT_STARTED, "createdAt": domain.iso_now(),
                "lastUpdate": domain.iso_now()}
     account["collectionName"] = data.get("collectionName") or domain.collection_name(account)
-    try:
-        runtime.store.create_account(account)
-    except DuplicateKey:
-        raise AccountExists() from None
+    with _create_lock:
+        _check_room_and_collection(runtime, account_id, account["collectionName"])
+        try:
+            runtime.store.create_account(account)
+        except DuplicateKey:
+            raise AccountExists() from None
     worker = runtime.supervisor.add(account_id)
     try:
         worker.execute(commands.Connect())

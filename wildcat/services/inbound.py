@@ -22,6 +22,7 @@ import weakref
 from wildcat.drivers import base
 from wildcat import domain
 from wildcat.domain import backoff_delay, make_event, now_ms
+from wildcat.media import safe_filename
 from wildcat.services.chats import chat_activity, import_chats
 from wildcat.services.inbound_effects import (
     EFFECT_EVENTS, EFFECT_TYPES, effect_change, target_id)
@@ -48,6 +49,8 @@ def stored_form(msg: dict) -> dict:
     doc["hasMedia"] = bool(msg.get("hasMedia"))
     doc["timestamp"] = int(msg["timestamp"])
     doc.setdefault("type", "text")
+    if doc.get("fileName") is not None:   # the sender's name, cleaned like an upload's
+        doc["fileName"] = safe_filename(str(doc["fileName"]), doc.get("mimetype"), "file")
     if doc["fromMe"]:
         doc.setdefault("status", "sent")   # sent from the phone; receipts move it forward
     return doc

@@ -4,15 +4,18 @@ import logging
 import mimetypes
 import threading
 
+from wildcat import media
+
 log = logging.getLogger(__name__)
 
 
 def media_filename(doc: dict) -> str:
-    """The file name a stored blob gets: the sender's, else the message id plus extension."""
+    """The file name a stored blob gets: the sender's (cleaned), else the message id plus
+    extension."""
     if doc.get("fileName"):
-        return doc["fileName"]
+        return media.safe_filename(doc["fileName"], doc.get("mimetype"), "file")
     ext = mimetypes.guess_extension((doc.get("mimetype") or "").split(";")[0].strip()) or ""
-    return doc["messageId"] + ext
+    return media.safe_filename(doc["messageId"] + ext, doc.get("mimetype"), "media")
 
 
 class _Download:
@@ -60,10 +63,16 @@ class MediaFetcher:
         return self._store(worker.account_id, doc, data)
 
     def _store(self, account_id, doc, data):
+        # Sniffed like an upload: an "image" whose bytes are SVG is stored as SVG.
+        mimetype = media.received_mimetype(data, doc.get("mimetype"), doc.get("fileName"))
         info = self.store.put_media(account_id, io.BytesIO(data), filename=media_filename(doc),
-                                    mimetype=doc.get("mimetype") or "application/octet-stream")
-        self.store.update_message(account_id, doc["messageId"],
-                                  {"mediaId": info["mediaId"], "fileLength": info["length"]})
+                                    mimetype=mimetype)
+        fields = {"mediaId": info["mediaId"], "fileLength": info["length"]}
+        if mimetype != doc.get("mimetype"):
+            log.info("account %s: media of %s declared %s is %s", account_id,
+                     doc["messageId"], ascii(doc.get("mimetype")), mimetype)
+            fields["mimetype"] = doc["mimetype"] = mimetype
+        self.store.update_message(account_id, doc["messageId"], fields)
         return info["mediaId"]
 
     def _download(self, worker, doc):

@@ -111,12 +111,13 @@ class OutboundPipeline:
             blob.close()
             return msg["mediaId"]
         data = fetch(msg)
-        mimetype = msg.get("mimetype") or "application/octet-stream"
-        name = msg.get("fileName") or media.safe_filename(message_id, mimetype, "media")
+        # Sniffed like an upload: the sender's claimed type is kept only when the bytes agree.
+        mimetype = media.received_mimetype(data, msg.get("mimetype"), msg.get("fileName"))
+        name = media.safe_filename(msg.get("fileName") or message_id, mimetype, "media")
         info = self.store.put_media(account_id, io.BytesIO(data), filename=name,
                                     mimetype=mimetype)
         self.store.update_message(account_id, message_id, {
-            "mediaId": info["mediaId"], "fileLength": info["length"]})
+            "mediaId": info["mediaId"], "fileLength": info["length"], "mimetype": mimetype})
         log.info("account %s: media of %s downloaded again", account_id, message_id)
         return info["mediaId"]
 

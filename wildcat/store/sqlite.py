@@ -1,4 +1,4 @@
-"""SQLite backend: one WAL file, a connection per thread, writes serialized by one lock."""
+"""SQLite backend: one WAL file, a bounded connection pool, writes serialized by one lock."""
 import contextlib
 import json
 import uuid
@@ -19,7 +19,8 @@ class SQLiteStore(SQLiteConnections, Store):
         translate(self._init_schema)()
 
     def _init_schema(self):
-        self._conn().execute("PRAGMA journal_mode=WAL")   # persistent: set once per file
+        with self._lease() as db:
+            db.execute("PRAGMA journal_mode=WAL")   # persistent: set once per file
         with self._write() as db:
             for statement in SCHEMA.split(";"):
                 db.execute(statement)

@@ -1,13 +1,15 @@
-"""SQLite plumbing for SQLiteStore: a connection per thread and serialized writes."""
+"""SQLite plumbing for SQLiteStore: a bounded connection pool and serialized writes."""
 import contextlib
 import functools
 import os
 import sqlite3
 import threading
+import time
 
 from wildcat.store.base import DuplicateKey, StoreError
 
 BUSY_TIMEOUT_MS = 10_000
+POOL_SIZE = 16          # connections per store, whatever the number of threads
 
 
 def translate(fn):
@@ -24,38 +26,90 @@ def translate(fn):
 
 
 class SQLiteConnections:
-    """Per-thread connections to one WAL file; writers queue on a lock, readers never wait."""
+    """A bounded pool of connections to one WAL file; writers queue on a lock, readers
+    never wait for writers.
 
-    def __init__(self, path: str):
+    At most `pool_size` connections (two file descriptors each, with the WAL) are open,
+    however many threads use the store; a thread borrows one per call and gives it back.
+    A thread that borrows again while holding one (a read inside a write) reuses it, so
+    the pool cannot deadlock on itself. A thread that finds every connection busy for
+    BUSY_TIMEOUT_MS gets a StoreError rather than waiting forever.
+    """
+
+    def __init__(self, path: str, pool_size: int = POOL_SIZE):
         self.path = path
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        self._local = threading.local()
-        self._conns = {}                    # thread -> connection, so close() reaches all
-        self._conns_lock = threading.Lock()
+        self.pool_size = pool_size
+        self._idle = []                     # connections not lent out (last in, first out)
+        self._open = 0                      # connections open, idle or lent
+        self._pool_cond = threading.Condition()
+        self._held = threading.local()      # the connection this thread has borrowed
+        self._closed = False
         # Python-side write lock: threads queue here instead of spinning in busy_timeout.
         self._wlock = threading.Lock()
 
-    def _conn(self) -> sqlite3.Connection:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
-                                 timeout=BUSY_TIMEOUT_MS / 1000)
-            db.row_factory = sqlite3.Row
-            db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            # NORMAL in WAL survives process crashes; only power loss may drop the last commits.
-            db.execute("PRAGMA synchronous=NORMAL")
-            self._local.db = db
-            with self._conns_lock:
-                for thread in [t for t in self._conns if not t.is_alive()]:
-                    self._conns.pop(thread).close()
-                self._conns[threading.current_thread()] = db
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                             timeout=BUSY_TIMEOUT_MS / 1000)
+        db.row_factory = sqlite3.Row
+        db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        # NORMAL in WAL survives process crashes; only power loss may drop the last commits.
+        db.execute("PRAGMA synchronous=NORMAL")
         return db
+
+    @contextlib.contextmanager
+    def _lease(self):
+        """Borrow a connection for one call (the thread's own when it already holds one)."""
+        held = getattr(self._held, "db", None)
+        if held is not None:
+            yield held
+            return
+        db = self._acquire()
+        self._held.db = db
+        try:
+            yield db
+        finally:
+            self._held.db = None
+            self._release(db)
+
+    def _acquire(self):
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        with self._pool_cond:
+            while True:
+                if self._idle:
+                    return self._idle.pop()
+                if self._open < self.pool_size:
+                    self._open += 1
+                    break
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise StoreError(f"sqlite: all {self.pool_size} connections busy")
+                self._pool_cond.wait(remaining)
+        try:
+            return self._connect()
+        except BaseException:
+            with self._pool_cond:
+                self._open -= 1
+                self._pool_cond.notify()
+            raise
+
+    def _release(self, db):
+        with self._pool_cond:
+            if self._closed:
+                self._open -= 1
+                db.close()
+            else:
+                self._idle.append(db)
+            self._pool_cond.notify()
+
+    def _conn(self) -> sqlite3.Connection:
+        """The connection this thread holds (only inside `_lease`)."""
+        return self._held.db
 
     @contextlib.contextmanager
     def _write(self):
         """One IMMEDIATE transaction: takes the write lock up front so reads can't go stale."""
-        db = self._conn()
-        with self._wlock:
+        with self._lease() as db, self._wlock:
             db.execute("BEGIN IMMEDIATE")
             try:
                 yield db
@@ -66,10 +120,12 @@ class SQLiteConnections:
                 raise
 
     def _all(self, sql, params=()):
-        return self._conn().execute(sql, params).fetchall()
+        with self._lease() as db:
+            return db.execute(sql, params).fetchall()
 
     def _one(self, sql, params=()):
-        return self._conn().execute(sql, params).fetchone()
+        with self._lease() as db:
+            return db.execute(sql, params).fetchone()
 
     @staticmethod
     def _insert(db, table, values, verb="INSERT"):
@@ -78,8 +134,9 @@ class SQLiteConnections:
                           tuple(values.values()))
 
     def close(self):
-        with self._conns_lock:
-            for db in self._conns.values():
+        with self._pool_cond:
+            self._closed = True
+            for db in self._idle:
                 db.close()
-            self._conns.clear()
-        self._local = threading.local()
+            self._open -= len(self._idle)
+            self._idle.clear()
