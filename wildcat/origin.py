@@ -3,8 +3,8 @@
 A browser says where a request comes from: `Origin` on every POST/PUT/PATCH/DELETE and on
 WebSocket handshakes, `Sec-Fetch-Site` on everything in current browsers. A state-changing
 request (or a `/ws` handshake) whose Origin names another host, an opaque origin (`null`,
-unless Sec-Fetch-Site vouches for it), or whose Sec-Fetch-Site is `cross-site`, is refused with 403 `cross_origin` before its
-view runs. Requests without those headers (curl, SDKs, webhooks senders) are not affected;
+unless Sec-Fetch-Site vouches for it), or whose Sec-Fetch-Site is `cross-site`, is refused
+with 403 `cross_origin` before its view runs. Requests without those headers (curl, SDKs, webhooks senders) are not affected;
 the dashboard, served from this origin, keeps working. Behind a reverse proxy the proxy
 must pass the original `Host` (or `X-Forwarded-Host`).
 """
