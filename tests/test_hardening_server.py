@@ -352,14 +352,18 @@ def test_control_characters_in_logged_values_are_escaped(server):
 
 # -- 6. file descriptors: bounded store, an account cap, no crash at the limit ------------
 def test_accounts_are_capped_under_a_lowered_open_files_limit(tmp_path):
+    """At `ulimit -n 512` (8 threads): 128 client connections, 128 reserved, 64 accounts.
+    Each account thread used to hold its own SQLite connection (2 descriptors); now the
+    whole process stays far below one descriptor per account."""
     def low_limit():
-        resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
+        resource.setrlimit(resource.RLIMIT_NOFILE, (512, 512))
     proc = ServerProcess({"WILDCAT_THREADS": "8", "AUTO_CONNECT_ON_START": "false"},
                          str(tmp_path / "data"), preexec_fn=low_limit).start()
     try:
+        http = requests.Session()
         created, refused = 0, None
-        for i in range(80):
-            response = requests.post(proc.url + "/accounts", json={"id": f"a{i}"})
+        for i in range(100):
+            response = http.post(proc.url + "/accounts", json={"id": f"a{i}"})
             if response.status_code != 201:
                 refused = response
                 break
@@ -367,12 +371,16 @@ def test_accounts_are_capped_under_a_lowered_open_files_limit(tmp_path):
         assert refused is not None and refused.status_code == 503, created
         assert refused.json()["code"] == "account_capacity"
         assert "WILDCAT_MAX_ACCOUNTS" in refused.json()["error"]
-        assert created == refused.json()["details"]["limit"] > 0
+        assert created == refused.json()["details"]["limit"] == 64
         pid = proc.worker_pid()
+        for _ in range(3):           # every account thread has touched the store by now
+            assert all(a["currentStatus"] for a in http.get(proc.url + "/accounts").json()
+                       ["accounts"])
         clients = [requests.Session() for _ in range(40)]
         for session in clients:
             assert session.get(proc.url + "/accounts", timeout=10).ok
-        assert len(os.listdir(f"/proc/{pid}/fd")) < 256
+        descriptors = len(os.listdir(f"/proc/{pid}/fd"))
+        assert descriptors < created, descriptors          # was 2 per account
         assert requests.get(proc.url + "/ping", timeout=5).ok
         for session in clients:
             session.close()
