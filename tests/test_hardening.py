@@ -222,3 +222,42 @@ def test_a_worker_that_keeps_dying_is_not_restarted_in_a_tight_loop(tmp_path):
         with supervisor._lock:
             supervisor._workers.clear()
         runtime.stop(timeout=10)
+
+
+def test_out_of_descriptors_pauses_accepting_instead_of_crashing():
+    """accept() failing with EMFILE used to kill the worker (and restart every account).
+    The listener is a stand-in: running a real process out of descriptors here would
+    disturb the other tests."""
+    import errno
+    import logging
+    import selectors
+    import socket as socket_module
+
+    from wildcat.http_worker import GuardedThreadWorker
+
+    class Cfg:
+        is_ssl, http2_cleartext = False, "off"
+
+    class ExhaustedListener(socket_module.socket):
+        def accept(self):
+            raise OSError(errno.EMFILE, "Too many open files")
+
+    worker = GuardedThreadWorker.__new__(GuardedThreadWorker)
+    worker.cfg, worker.log = Cfg(), logging.getLogger("test.worker")
+    worker.poller, worker._accepting, worker._accept_paused_until = (
+        selectors.DefaultSelector(), False, -1e9)
+    with ExhaustedListener() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        worker.sockets = [listener]
+        worker.set_accept_enabled(True)
+        assert worker._accepting
+        worker.accept(listener)                      # no exception: the worker lives on
+        assert not worker._accepting
+        worker.set_accept_enabled(True)              # the loop asks again at once: not yet
+        assert not worker._accepting
+        worker._accept_paused_until = time.monotonic() - 0.001   # as if the pause ended
+        worker.set_accept_enabled(True)
+        assert worker._accepting
+        worker.set_accept_enabled(False)
+    worker.poller.close()
