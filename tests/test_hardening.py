@@ -261,3 +261,25 @@ def test_out_of_descriptors_pauses_accepting_instead_of_crashing():
         assert worker._accepting
         worker.set_accept_enabled(False)
     worker.poller.close()
+
+
+def test_a_stream_notices_a_token_rotated_on_another_instance(client, app, runtime):
+    """Rotation on another instance sharing the store reaches no in-process hub: the stream
+    re-checks its token against the store (every REVALIDATE seconds)."""
+    from wildcat.api import ws
+    from wildcat.auth import hash_token, issue_account_token
+
+    token = client.post("/accounts", json={"id": "elsewhere"}).json["token"]
+    stream = ws.StreamClient("elsewhere", None, 10, credential="token:elsewhere",
+                             token_hash=hash_token(token))
+    with app.app_context():
+        stream.checked = 0.0
+        assert ws._still_valid(stream)
+        issue_account_token(runtime.store, "elsewhere")        # "the other instance"
+        stream.checked = 0.0
+        assert not ws._still_valid(stream) and stream.revoked == "token rotated"
+        gone = ws.StreamClient("elsewhere", None, 10, credential="token:elsewhere",
+                               token_hash="0" * 64)
+        runtime.store.delete_account("elsewhere")
+        gone.checked = 0.0
+        assert not ws._still_valid(gone) and gone.revoked == "account deleted"
