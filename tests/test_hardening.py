@@ -283,3 +283,26 @@ def test_a_stream_notices_a_token_rotated_on_another_instance(client, app, runti
         runtime.store.delete_account("elsewhere")
         gone.checked = 0.0
         assert not ws._still_valid(gone) and gone.revoked == "account deleted"
+
+
+def test_an_account_token_session_is_random_and_ends_with_rotation_or_sign_out(keyed):
+    admin = {"X-API-Key": KEY}
+    browser = keyed.test_client()
+    token = browser.post("/accounts", json={"id": "mine"}, headers=admin).json["token"]
+    assert browser.post("/accounts", json={"id": "theirs"}, headers=admin).status_code == 201
+    assert browser.post("/dashboard/login", data={"apiKey": token}).status_code == 303
+    cookie = browser.get_cookie("wildcat_session").value
+    assert token not in cookie and "mine" not in cookie          # a random id, nothing else
+    page = {"X-Wildcat-Dashboard": "1"}
+    assert browser.get("/accounts/mine", headers=page).status_code == 200
+    assert browser.get("/accounts/theirs", headers=page).status_code == 403
+    assert browser.post("/accounts/mine/token", headers=admin).status_code == 200
+    assert browser.get("/accounts/mine", headers=page).status_code == 401   # rotated: ended
+    fresh = browser.post("/accounts/mine/token", headers=admin).json["token"]
+    assert browser.post("/dashboard/login", data={"apiKey": fresh}).status_code == 303
+    second = browser.get_cookie("wildcat_session").value
+    assert second != cookie and browser.get("/accounts/mine", headers=page).status_code == 200
+    assert browser.post("/dashboard/logout", headers=page).status_code == 303
+    replay = keyed.test_client()
+    replay.set_cookie("wildcat_session", second)
+    assert replay.get("/accounts/mine", headers=page).status_code == 401   # signed out

@@ -255,7 +255,7 @@ def test_one_token_cannot_take_every_stream(server, account):
             ws.close()
 
 
-def test_logout_revokes_the_session(server):
+def test_logout_revokes_the_session_and_its_stream(server):
     http = requests.Session()
     signed = http.post(server.url + "/dashboard/login", data={"apiKey": KEY},
                        allow_redirects=False)
@@ -266,8 +266,11 @@ def test_logout_revokes_the_session(server):
     assert cookie != again and KEY not in cookie        # random per login, not HMAC(key)
     api = {"X-Wildcat-Dashboard": "1"}
     assert http.get(server.url + "/accounts", headers=api).status_code == 200
+    stream = websocket.create_connection(ws_url(server, ""), origin=server.url,
+                                         cookie=f"wildcat_session={cookie}")
     assert http.post(server.url + "/dashboard/logout", headers=api,
                      allow_redirects=False).status_code == 303
+    assert closed_with(stream) == 1008                   # its stream ends with it
     replay = requests.get(server.url + "/accounts", headers=api,
                           cookies={"wildcat_session": cookie})
     assert replay.status_code == 401                    # the cookie died with the session
