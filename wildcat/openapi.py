@@ -83,7 +83,7 @@ class Doc:
     example: dict | None = None          # a request body example (Swagger UI, schemathesis)
     form_variant: tuple = ()             # (schema, file fields): a multipart body besides JSON
 
-    def operation(self, plugin, operation_id, rule):
+    def operation(self, plugin, operation_id, rule, method="GET"):
         scoped = rule.rule.startswith(_ACCOUNT_ROUTE_PREFIXES)
         op = {"operationId": operation_id, "summary": self.summary, "tags": [self.tag]}
         description = self.description
@@ -105,6 +105,9 @@ class Doc:
         errors |= set() if self.public else {401, 403, 503}
         errors |= {503, 504} if 502 in errors else set()   # an account command: busy, timed out
         errors |= {404} if scoped else set()
+        # The request edge (wildcat/limits.py, origin.py, http_worker.py): a body over the
+        # route's limit (413), a body that stalls (408), a page on another site (403).
+        errors |= {403, 408, 413} if method not in ("GET", "HEAD", "OPTIONS") else set()
         op["responses"] = {str(self.status): self._success()}
         op["responses"].update({str(k): v for k, v in self.extra.items()})
         op["responses"].update({str(s): f"E{s}" for s in sorted(errors)})
@@ -249,7 +252,7 @@ def build_spec(app) -> dict:
             doc = ROUTES.get((method, rule.rule))
             if doc is None:
                 continue
-            operation = doc.operation(plugin, _operation_id(rule, method, methods), rule)
+            operation = doc.operation(plugin, _operation_id(rule, method, methods), rule, method)
             paths.setdefault(openapi_path(rule), {"ops": {}, "params": [
                 dict(PATH_PARAMS[name], name=name, **{"in": "path", "required": True})
                 for name in _path_arguments(rule)]})["ops"][method.lower()] = operation

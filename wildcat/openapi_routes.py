@@ -68,8 +68,10 @@ ROUTES = {
     ("POST", "/accounts"): Doc(
         "Create an account and start its login (QR)", A, r.AccountCreatedResponse, 201,
         CreateAccountSchema, example={"id": "mybot", "name": "My WhatsApp Bot"},
-        description="The response carries the account's own API token, "
-        "once; only its SHA-256 is stored."),
+        errors=(409,), description="The response carries the account's own API token, "
+        "once; only its SHA-256 is stored. 409 `collection_in_use`: the collectionName is "
+        "another account's; 503 `account_capacity`: this server holds as many accounts as "
+        "it can."),
     ("GET", "/accounts"): Doc("List accounts with their live status", A,
                               r.AccountListResponse),
     ("GET", "/accounts/<account_id>"): Doc("One account", A, r.AccountResponse),
