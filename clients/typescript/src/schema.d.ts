@@ -33,7 +33,7 @@ export interface paths {
         put?: never;
         /**
          * Create an account and start its login (QR)
-         * @description The response carries the account's own API token, once; only its SHA-256 is stored.
+         * @description The response carries the account's own API token, once; only its SHA-256 is stored. 409 `collection_in_use`: the collectionName is another account's; 503 `account_capacity`: this server holds as many accounts as it can.
          */
         post: operations["accounts_create_account"];
         delete?: never;
@@ -2005,7 +2005,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description Invalid request: a body or query field is missing or wrong (`account_exists`, `bad_request`, `empty_file`, `invalid_audio`, `invalid_content_type`, `invalid_image`, `invalid_json`, `invalid_multipart`, `validation_error`, `webhook_url_blocked`, `websocket_upgrade_required`) */
+        /** @description Invalid request: a body or query field is missing or wrong (`account_exists`, `bad_request`, `empty_file`, `field_too_large`, `invalid_audio`, `invalid_content_type`, `invalid_image`, `invalid_json`, `invalid_multipart`, `too_many_parts`, `validation_error`, `webhook_url_blocked`, `websocket_upgrade_required`) */
         E400: {
             headers: {
                 /** @description The request id (the caller's if sane) */
@@ -2027,7 +2027,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The credential is valid but may not do this (`cannot_delete`, `forbidden`, `not_admin`) */
+        /** @description Not allowed: a credential out of its scope, or a request from another site (`cannot_delete`, `cross_origin`, `forbidden`, `not_admin`) */
         E403: {
             headers: {
                 /** @description The request id (the caller's if sane) */
@@ -2060,7 +2060,18 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Conflict with the account's state (`account_not_connected`, `account_unavailable`, `conflict`, `no_pending_login`, `webhook_exists`) */
+        /** @description The request did not arrive in time (WILDCAT_HEADER_TIMEOUT / _BODY_IDLE_TIMEOUT) (`request_timeout`) */
+        E408: {
+            headers: {
+                /** @description The request id (the caller's if sane) */
+                "X-Request-Id"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Conflict with the account's state (`account_not_connected`, `account_unavailable`, `collection_in_use`, `conflict`, `no_pending_login`, `webhook_exists`) */
         E409: {
             headers: {
                 /** @description The request id (the caller's if sane) */
@@ -2071,8 +2082,19 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The body is over its limit (uploads: WILDCAT_MAX_UPLOAD_MB) (`payload_too_large`) */
+        /** @description The body is over its route's limit (1 MB for JSON, 16 KB for the login form, WILDCAT_MAX_UPLOAD_MB for media uploads) (`payload_too_large`) */
         E413: {
+            headers: {
+                /** @description The request id (the caller's if sane) */
+                "X-Request-Id"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The request line is too long (answered by the HTTP worker) (`uri_too_long`) */
+        E414: {
             headers: {
                 /** @description The request id (the caller's if sane) */
                 "X-Request-Id"?: string;
@@ -2115,6 +2137,17 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description A request header is too large (answered by the HTTP worker) (`header_fields_too_large`) */
+        E431: {
+            headers: {
+                /** @description The request id (the caller's if sane) */
+                "X-Request-Id"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description Unexpected server error (`internal_error`) */
         E500: {
             headers: {
@@ -2137,7 +2170,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Unavailable for now; see Retry-After where given (`account_busy`, `conversion_timeout`, `ffmpeg_missing`, `store_unavailable`, `unavailable`, `unhealthy`, `ws_capacity`) */
+        /** @description Unavailable for now; see Retry-After where given (`account_busy`, `account_capacity`, `busy`, `conversion_timeout`, `ffmpeg_missing`, `store_unavailable`, `unavailable`, `unhealthy`, `ws_capacity`, `ws_credential_capacity`) */
         E503: {
             headers: {
                 /** @description The request id (the caller's if sane) */
@@ -2246,6 +2279,9 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
+            408: components["responses"]["E408"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
             503: components["responses"]["E503"];
         };
     };
@@ -2304,6 +2340,8 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
+            413: components["responses"]["E413"];
             503: components["responses"]["E503"];
         };
     };
@@ -2343,6 +2381,8 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
+            413: components["responses"]["E413"];
             503: components["responses"]["E503"];
         };
     };
@@ -2445,7 +2485,9 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
             409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
             502: components["responses"]["E502"];
             503: components["responses"]["E503"];
             504: components["responses"]["E504"];
@@ -2477,7 +2519,9 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
             409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
             502: components["responses"]["E502"];
             503: components["responses"]["E503"];
             504: components["responses"]["E504"];
@@ -2509,7 +2553,9 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
             409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
             502: components["responses"]["E502"];
             503: components["responses"]["E503"];
             504: components["responses"]["E504"];
@@ -2587,7 +2633,9 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
             409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
             502: components["responses"]["E502"];
             503: components["responses"]["E503"];
             504: components["responses"]["E504"];
@@ -2667,7 +2715,9 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
             409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
             502: components["responses"]["E502"];
             503: components["responses"]["E503"];
             504: components["responses"]["E504"];
@@ -2737,7 +2787,9 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
             409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
             502: components["responses"]["E502"];
             503: components["responses"]["E503"];
             504: components["responses"]["E504"];
@@ -2772,7 +2824,9 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
             409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
             502: components["responses"]["E502"];
             503: components["responses"]["E503"];
             504: components["responses"]["E504"];
@@ -2819,7 +2873,9 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
             409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
             502: components["responses"]["E502"];
             503: components["responses"]["E503"];
             504: components["responses"]["E504"];
@@ -2861,6 +2917,7 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
@@ -2905,7 +2962,9 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
             409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
             502: components["responses"]["E502"];
             503: components["responses"]["E503"];
             504: components["responses"]["E504"];
@@ -2937,7 +2996,9 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
             409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
             502: components["responses"]["E502"];
             503: components["responses"]["E503"];
             504: components["responses"]["E504"];
@@ -2980,7 +3041,9 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
             409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
             429: components["responses"]["E429"];
             502: components["responses"]["E502"];
             503: components["responses"]["E503"];
@@ -3025,7 +3088,9 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
             409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
             429: components["responses"]["E429"];
             502: components["responses"]["E502"];
             503: components["responses"]["E503"];
@@ -3070,7 +3135,9 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
             409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
             429: components["responses"]["E429"];
             502: components["responses"]["E502"];
             503: components["responses"]["E503"];
@@ -3114,7 +3181,9 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
             409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
             429: components["responses"]["E429"];
             502: components["responses"]["E502"];
             503: components["responses"]["E503"];
@@ -3169,6 +3238,7 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
@@ -3293,7 +3363,9 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
             409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
             502: components["responses"]["E502"];
             503: components["responses"]["E503"];
             504: components["responses"]["E504"];
@@ -3418,6 +3490,8 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
+            413: components["responses"]["E413"];
             503: components["responses"]["E503"];
         };
     };
@@ -3521,6 +3595,9 @@ export interface operations {
                     "text/html": string;
                 };
             };
+            403: components["responses"]["E403"];
+            408: components["responses"]["E408"];
+            413: components["responses"]["E413"];
         };
     };
     dashboard_logout: {
@@ -3542,6 +3619,9 @@ export interface operations {
                 };
                 content?: never;
             };
+            403: components["responses"]["E403"];
+            408: components["responses"]["E408"];
+            413: components["responses"]["E413"];
         };
     };
     dashboard_static: {
@@ -3780,7 +3860,9 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
             409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
             503: components["responses"]["E503"];
         };
     };
@@ -3820,7 +3902,9 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
             409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
             503: components["responses"]["E503"];
         };
     };
@@ -3866,7 +3950,9 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
             409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
             503: components["responses"]["E503"];
         };
     };
@@ -3901,7 +3987,9 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
             409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
             503: components["responses"]["E503"];
         };
     };
@@ -3965,7 +4053,9 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
             409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
             503: components["responses"]["E503"];
         };
     };
@@ -4005,7 +4095,9 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
             409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
             503: components["responses"]["E503"];
         };
     };
@@ -4040,7 +4132,9 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
             409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
             503: components["responses"]["E503"];
         };
     };
@@ -4080,7 +4174,9 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
             409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
             503: components["responses"]["E503"];
         };
     };
@@ -4139,7 +4235,9 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
             409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
             503: components["responses"]["E503"];
         };
     };
@@ -4216,7 +4314,9 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
             409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
             503: components["responses"]["E503"];
         };
     };
@@ -4246,6 +4346,8 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
+            413: components["responses"]["E413"];
             503: components["responses"]["E503"];
         };
     };
@@ -4289,7 +4391,9 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
             409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
             503: components["responses"]["E503"];
         };
     };
@@ -4353,7 +4457,9 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
             409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
             503: components["responses"]["E503"];
         };
     };

@@ -53,6 +53,21 @@ def _parse_response(
 
         return response_403
 
+    if response.status_code == 408:
+        response_408 = Error.from_dict(response.json())
+
+        return response_408
+
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Error.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 503:
         response_503 = Error.from_dict(response.json())
 
@@ -82,7 +97,9 @@ def sync_detailed(
 ) -> Response[AccountCreatedResponse | Error]:
     """Create an account and start its login (QR)
 
-     The response carries the account's own API token, once; only its SHA-256 is stored.
+     The response carries the account's own API token, once; only its SHA-256 is stored. 409
+    `collection_in_use`: the collectionName is another account's; 503 `account_capacity`: this server
+    holds as many accounts as it can.
 
     Args:
         body (CreateAccount):
@@ -113,7 +130,9 @@ def sync(
 ) -> AccountCreatedResponse | Error | None:
     """Create an account and start its login (QR)
 
-     The response carries the account's own API token, once; only its SHA-256 is stored.
+     The response carries the account's own API token, once; only its SHA-256 is stored. 409
+    `collection_in_use`: the collectionName is another account's; 503 `account_capacity`: this server
+    holds as many accounts as it can.
 
     Args:
         body (CreateAccount):
@@ -139,7 +158,9 @@ async def asyncio_detailed(
 ) -> Response[AccountCreatedResponse | Error]:
     """Create an account and start its login (QR)
 
-     The response carries the account's own API token, once; only its SHA-256 is stored.
+     The response carries the account's own API token, once; only its SHA-256 is stored. 409
+    `collection_in_use`: the collectionName is another account's; 503 `account_capacity`: this server
+    holds as many accounts as it can.
 
     Args:
         body (CreateAccount):
@@ -168,7 +189,9 @@ async def asyncio(
 ) -> AccountCreatedResponse | Error | None:
     """Create an account and start its login (QR)
 
-     The response carries the account's own API token, once; only its SHA-256 is stored.
+     The response carries the account's own API token, once; only its SHA-256 is stored. 409
+    `collection_in_use`: the collectionName is another account's; 503 `account_capacity`: this server
+    holds as many accounts as it can.
 
     Args:
         body (CreateAccount):
