@@ -10,6 +10,7 @@ import time
 import pytest
 
 from tests.conftest import make_store, test_config
+from tests.test_groups import accounts  # noqa: F401 (a fixture: two connected accounts)
 from tests.util import connected_account, wait_until
 from wildcat.capacity import account_capacity, client_connections
 from wildcat.factory import create_app
@@ -306,3 +307,21 @@ def test_an_account_token_session_is_random_and_ends_with_rotation_or_sign_out(k
     replay = keyed.test_client()
     replay.set_cookie("wildcat_session", second)
     assert replay.get("/accounts/mine", headers=page).status_code == 401   # signed out
+
+
+def test_a_group_picture_keeps_the_upload_limit(accounts):   # noqa: F811 (fixture)
+    """The picture route streams its upload to disk: it has the media limit, not 1 MB."""
+    import os as os_module
+
+    from PIL import Image
+
+    from tests.test_groups import B_JID, create_group, groups_path
+    from tests.test_groups import A as OWNER
+    gid = create_group(accounts, [B_JID])["id"]
+    noisy = io.BytesIO()
+    Image.frombytes("RGB", (800, 700), os_module.urandom(800 * 700 * 3)).save(noisy, "PNG")
+    assert noisy.tell() > 1024 * 1024
+    response = accounts.put(groups_path(OWNER, f"/{gid}/picture"),
+                            data={"image": (io.BytesIO(noisy.getvalue()), "big.png")},
+                            content_type="multipart/form-data")
+    assert response.status_code == 200, response.json
