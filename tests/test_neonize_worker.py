@@ -9,6 +9,7 @@ import pytest
 
 from tests.conftest import make_store, test_config
 from tests.util import wait_until
+from wildcat import domain
 from wildcat.factory import create_app
 
 pytest.importorskip("neonize")
@@ -24,40 +25,49 @@ def neonize_app(tmp_path):
     app.extensions["wildcat"].stop(timeout=15)
 
 
-def test_connect_failure_is_reported_and_retried_with_one_child(neonize_app):
+def test_failing_dials_publish_one_event_and_count_attempts(neonize_app):
+    """Offline every dial fails the same way: the retries show on the account (attempts,
+    lastError, nextRetryAt) but publish one connection.update, not one per attempt."""
     runtime = neonize_app.extensions["wildcat"]
     client = neonize_app.test_client()
     events = []
     runtime.bus.subscribe(events.append)
     assert client.post("/accounts", json={"id": "real"}).status_code == 201
 
-    def failures():
-        return [e for e in events if e["event"] == "connection.update"
-                and e.get("reason") == "connect_failed"]
+    def updates():
+        return [(e["status"], e["reason"]) for e in events if e["event"] == "connection.update"]
 
     children = set()
 
-    def retried_twice():
-        live = multiprocessing.active_children()
-        assert len(live) <= 1, f"more than one session host: {live}"
-        children.update(p.pid for p in live)
-        return len(failures()) >= 2
+    def retried(times):
+        def check():
+            live = multiprocessing.active_children()
+            assert len(live) <= 1, f"more than one session host: {live}"
+            children.update(p.pid for p in live)
+            return client.get("/accounts/real").json["account"]["attempts"] >= times
+        return check
 
-    wait_until(retried_twice, timeout=60, message="two failed connects")
+    wait_until(retried(4), timeout=60, message="four failed connects")
     account = client.get("/accounts/real").json["account"]
     assert account["currentStatus"] == "reconnecting"
     assert account["status"] == "reconnecting"
     assert "dial" in account["lastError"] or "websocket" in account["lastError"]
-    assert failures()[0]["lastError"] == failures()[0]["lastError"].strip()
+    assert account["lastError"] == account["lastError"].strip()
+    assert account["nextRetryAt"].endswith("Z")
+    assert updates() == [("connecting", "dialing"), ("reconnecting", "connect_failed")]
+    failure = [e for e in events if e.get("reason") == "connect_failed"][0]
+    assert failure["errorKind"] == domain.error_kind(account["lastError"]) != "other"
 
     assert client.post("/accounts/real/disconnect").json["status"] == "disconnected"
     wait_until(lambda: not multiprocessing.active_children(), timeout=10,
                message="session host gone after disconnect")
+    assert client.get("/accounts/real").json["account"].get("nextRetryAt") is None
     client.post("/accounts/real/connect")
-    wait_until(lambda: len(failures()) >= 3, timeout=60)
+    wait_until(lambda: updates()[-1] == ("reconnecting", "connect_failed"), timeout=60)
     assert client.delete("/accounts/real").status_code == 200
     wait_until(lambda: not multiprocessing.active_children(), timeout=10,
                message="session host gone after delete")
+    assert [e["event"] for e in events][-1] == "account.deleted"
     assert len(children) >= 1
 
 
@@ -104,7 +114,8 @@ def test_snapshot_restored_onto_empty_data_dir(tmp_path):
     runtime.bus.subscribe(events.append)
     runtime.start()
     try:
-        wait_until(lambda: any(e.get("reason") == "restoring_session" for e in events),
+        wait_until(lambda: any(e.get("status") == "reconnecting" and e.get("reason") == "dialing"
+                               for e in events),
                    timeout=20, message="reconnect from the restored session")
         session_file = tmp_path / "empty" / "sessions" / "dyno.db"
         assert session_file.exists()

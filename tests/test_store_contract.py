@@ -567,6 +567,34 @@ def test_snapshots(store):
     store.delete_snapshot("auth_a1")
 
 
+# -- daily send counts -------------------------------------------------------------------
+def test_send_counts_add_per_account_and_day_atomically(store):
+    assert store.add_send_count("a1", "2026-01-01", 1) == 1
+    assert store.add_send_count("a1", "2026-01-01", 1) == 2
+    assert store.add_send_count("a1", "2026-01-01", -1) == 1
+    assert store.add_send_count("a1", "2026-01-02", 1) == 1      # a new day starts at 0
+    assert store.add_send_count("a2", "2026-01-01", 1) == 1      # another account
+
+    def bump():
+        for _ in range(10):
+            store.add_send_count("a3", "2026-01-01", 1)
+    threads = [threading.Thread(target=bump) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert store.add_send_count("a3", "2026-01-01", 0) == 40
+
+
+def test_delete_account_removes_its_send_counts(store):
+    store.create_account({"_id": "a1", "createdAt": "2024"})
+    store.add_send_count("a1", "2026-01-01", 5)
+    store.add_send_count("a2", "2026-01-01", 5)
+    store.delete_account("a1")
+    assert store.add_send_count("a1", "2026-01-01", 0) == 0
+    assert store.add_send_count("a2", "2026-01-01", 0) == 5
+
+
 # -- delete_account cascade --------------------------------------------------------------
 def _populate(store, account_id):
     store.create_account({"_id": account_id, "createdAt": "2024",

@@ -207,3 +207,17 @@ class SetGroupPicture(GroupCommand):
 
 GROUP_COMMANDS = (ListGroups, GetGroup, CreateGroup, UpdateGroup, UpdateParticipants,
                   GroupInvite, JoinGroup, LeaveGroup, SetGroupPicture)
+
+
+@dataclasses.dataclass(kw_only=True)
+class Reconnect(Command):
+    """The account's connection settings changed (its proxy): when it is connected or trying
+    to be, close the session and connect again with the stored settings; returns the status."""
+
+
+@dataclasses.dataclass(kw_only=True)
+class ChatPresence(Command):
+    """Show `state` (composing | paused) in the chat `to` (a typing indicator)."""
+    to: str
+    state: str
+    needs_connection: ClassVar[bool] = True

@@ -49,6 +49,8 @@ class Config:
     max_accounts: int = 0                   # 0: as many as the open-files limit allows
     supervisor_interval: float = 5.0
     command_timeout: float = 60.0           # an API call's wait for its account (media: 5x)
+    start_spread_seconds: float | None = None   # None: 0.2 s per account, at most 600 s
+    send_queue_limit: int = 20              # paced sends waiting per account before 429
     instance_id: str = dataclasses.field(default_factory=lambda: uuid.uuid4().hex[:12])
 
     @property
@@ -142,5 +144,7 @@ def load_config(env=None, **overrides) -> Config:
         max_accounts=_int(env, "WILDCAT_MAX_ACCOUNTS", 0, 0, 1_000_000),
         supervisor_interval=_float(env, "WILDCAT_SUPERVISOR_INTERVAL", 5.0, 0.05),
         command_timeout=_float(env, "WILDCAT_COMMAND_TIMEOUT", 60.0, 0.1),
+        start_spread_seconds=_float(env, "WILDCAT_START_SPREAD_SECONDS", None, 0.0),
+        send_queue_limit=_int(env, "WILDCAT_SEND_QUEUE_LIMIT", 20, 1, 10_000),
     )
     return dataclasses.replace(cfg, **overrides)

@@ -32,9 +32,41 @@ HISTORY_SYNC = "history.sync"
 GROUP_PARTICIPANTS = "group.participants"   # members added, removed, promoted, demoted, left, joined
 GROUP_UPDATE = "group.update"               # subject, description, announce or locked changed
 GROUP_JOINED = "group.joined"               # this account was added to (or joined) a group
+ACCOUNT_DELETED = "account.deleted"   # the account and everything it stored are gone
 EVENT_NAMES = (MESSAGE, MESSAGE_SENT, MESSAGE_ACK, MESSAGE_REACTION, MESSAGE_REVOKED,
                MESSAGE_EDITED, CONNECTION_UPDATE, QR, HISTORY_SYNC, GROUP_PARTICIPANTS,
-               GROUP_UPDATE, GROUP_JOINED)
+               GROUP_UPDATE, GROUP_JOINED, ACCOUNT_DELETED)
+
+# -- connection reasons (the `reason` of an account and of its connection.update) --------
+DIALING = "dialing"                   # a connect attempt is in progress
+AWAITING_QR_SCAN = "awaiting_qr_scan"  # a QR (or pairing code) has really been issued
+CONNECT_FAILED = "connect_failed"     # the last attempt failed; `lastError`, `nextRetryAt`
+CONNECTION_LOST = "connection_lost"   # dropped after a login; reconnecting
+STREAM_REPLACED = "stream_replaced"   # the session was opened elsewhere: stays down
+TEMPORARY_BAN = "temporary_ban"       # WhatsApp banned the number until `until`: stays down
+CLIENT_OUTDATED = "client_outdated"   # WhatsApp refuses this client version: stays down
+
+
+def error_kind(error: str | None) -> str:
+    """The kind of a connect error, from its text: what decides whether a failed retry is
+    news (a new kind publishes a connection.update; the same kind again does not)."""
+    text = (error or "").lower()
+    for kind, needles in _ERROR_KINDS:
+        if any(needle in text for needle in needles):
+            return kind
+    return "other"
+
+
+_ERROR_KINDS = (
+    ("proxy", ("proxy", "socks")),
+    ("dns", ("no such host", "name resolution", "lookup ")),
+    ("refused", ("connection refused",)),
+    ("timeout", ("timeout", "timed out", "deadline exceeded")),
+    ("unreachable", ("network is unreachable", "no route to host")),
+    ("tls", ("tls", "certificate", "x509")),
+    ("login", ("login failed",)),
+    ("network", ("dial", "websocket", "connection reset", "eof")),
+)
 
 # -- webhook deliveries (DESIGN §8) -----------------------------------------------------
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"

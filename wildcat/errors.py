@@ -182,6 +182,16 @@ class RateLimited(ApiError):
         super().__init__(message, details=details, headers=_retry_after(retry_after))
 
 
+class SendQueueFull(RateLimited):
+    code = "send_queue_full"
+    message = "Too many paced sends are waiting for this account; retry later"
+
+
+class DailyLimitReached(RateLimited):
+    code = "daily_limit"
+    message = "The account's daily send limit (sendPolicy.dailyLimit) is reached"
+
+
 # -- 500 / 502 ---------------------------------------------------------------------------
 class InternalError(ApiError):
     pass

@@ -11,8 +11,9 @@ from wildcat.schemas.chats import ChatMessagesQuerySchema, ChatsQuerySchema
 from wildcat.schemas.dashboard import LoginSchema
 from wildcat.schemas.messages import (DeleteSchema, ReactSchema, ReplySchema, SendAudioSchema,
                                       SendDocumentSchema, SendTextSchema)
-from wildcat.schemas.sandbox import (HistorySchema, InboundFormSchema, InboundSchema,
-                                     NetworkSchema, ReceiptSchema, ScanSchema)
+from wildcat.schemas.sandbox import (FailConnectsSchema, HistorySchema, InboundFormSchema,
+                                     InboundSchema, KickSchema, NetworkSchema, ReceiptSchema,
+                                     ScanSchema)
 from wildcat.schemas.webhooks import (CreateWebhookSchema, DeliveriesQuerySchema,
                                       StreamQuerySchema, UpdateWebhookSchema,
                                       WebhooksQuerySchema)
@@ -76,8 +77,13 @@ ROUTES = {
                               r.AccountListResponse),
     ("GET", "/accounts/<account_id>"): Doc("One account", A, r.AccountResponse),
     ("PATCH", "/accounts/<account_id>"): Doc(
-        "Change the account's settings", A, r.AccountResponse, body=UpdateAccountSchema,
-        example={"name": "Support line"}),
+        "Change the account's settings: name, proxy, sendPolicy", A, r.AccountResponse,
+        body=UpdateAccountSchema, errors=(409, 503, 504),
+        example={"name": "Support line", "proxy": "socks5://user:pass@203.0.113.7:1080",
+                 "sendPolicy": {"typing": True, "minDelayMs": 2000, "maxDelayMs": 6000,
+                                "dailyLimit": 500}},
+        description="Changing the proxy reconnects the account through it (the password "
+        "is never returned: `proxy` shows `***`). sendPolicy null turns pacing off."),
     ("DELETE", "/accounts/<account_id>"): Doc(
         "Delete an account: its messages, media, webhooks, session; unlinks the device", A,
         r.MessageResponse, account_scoped=False, description="Admin key only."),
@@ -207,7 +213,20 @@ ROUTES = {
         "The phone removed the device (logged_out)", **_sandbox),
     ("GET", "/sandbox/accounts/<account_id>/sent"): Doc(
         "What the simulated network received from the account", S, r.SentResponse,
-        description="Sandbox driver only."),
+        description="Sandbox driver only. Each record has `at` (epoch ms); typing "
+        "indicators are records of type `presence`."),
+    ("GET", "/sandbox/accounts/<account_id>/connections"): Doc(
+        "The account's connect attempts: when, through which proxy (password masked), "
+        "with what outcome", S, r.ConnectionsResponse, description="Sandbox driver only."),
+    ("POST", "/sandbox/accounts/<account_id>/fail-connects"): Doc(
+        "Make every connect of the account fail with `error` until cleared", ok=r.OkResponse,
+        body=FailConnectsSchema, **_sandbox),
+    ("DELETE", "/sandbox/accounts/<account_id>/fail-connects"): Doc(
+        "Let the account's connects succeed again", ok=r.OkResponse, **_sandbox),
+    ("POST", "/sandbox/accounts/<account_id>/kick"): Doc(
+        "WhatsApp ends the connection for good: stream_replaced, temporary_ban (with "
+        "expireSeconds) or client_outdated", ok=r.OkResponse, body=KickSchema,
+        example={"reason": "temporary_ban", "expireSeconds": 3600}, **_sandbox),
     # -- dashboard -------------------------------------------------------------------------
     ("GET", "/"): Doc("The front door: redirects (302) to /dashboard", UI, None, 302,
                       public=True),

@@ -23,6 +23,7 @@ class Runtime:
         from wildcat.services.outbound import OutboundPipeline
         from wildcat.services.outbox import EventSink, Outbox
         from wildcat.services.rate_limit import SendRateLimiter
+        from wildcat.services.send_pacing import SendPacer
         from wildcat.services.webhooks import WebhookRegistry
         from workers.supervisor import Supervisor
         from workers.webhook_dispatcher import WebhookDispatcher
@@ -32,6 +33,7 @@ class Runtime:
         self.outbox = Outbox(store, WebhookRegistry(store))
         self.events = EventSink(self.outbox, self.bus)   # emit(): outbox write, then the bus
         self.send_limiter = SendRateLimiter(config.send_rate_per_minute)
+        self.send_pacer = SendPacer(config.send_queue_limit)   # accounts with a sendPolicy
         self.inbound = InboundPipeline(store, self.events)
         self.outbound = OutboundPipeline(store, self.events)
         self.supervisor = Supervisor(config, store, driver, self.events, inbound=self.inbound,
@@ -50,10 +52,16 @@ class Runtime:
         self.dispatcher.start()
         self.supervisor.start()
 
+    def forget_account(self, account_id):
+        """Drop what this process keeps in memory for a deleted account."""
+        self.send_limiter.forget(account_id)
+        self.send_pacer.forget(account_id)
+
     def stop(self, timeout=15.0):
         if not self.started:
             return
         self.started = False
+        self.send_pacer.close()
         self.supervisor.stop(timeout)
         self.dispatcher.stop()
         self.dispatcher.join(5)

@@ -9,6 +9,8 @@ import typing
 from wildcat import commands, domain
 from wildcat.domain import (CONNECTED, CONNECTING, DISCONNECTED, LOGGED_OUT, NOT_STARTED,
                             RECONNECTING, backoff_delay, iso_now, make_event)
+from wildcat.connection_state import (OUTDATED_MESSAGE, ban_until, is_outdated_error,
+                                      retry_fields)
 from wildcat.drivers import base
 from wildcat.errors import AccountBusy, AccountTimeout, AccountUnavailable, NoPendingLogin
 from wildcat.metrics import send_timer
@@ -54,13 +56,17 @@ class AccountWorker:
         self._want_connected = False
         self._attempt = 0
         self._retry_at = None
+        self._start_at = None       # a scheduled first connect (the start spread)
+        self._published = None      # (status, reason, errorKind) of the last connection.update
         self.lease = AccountLease(store, account_id, owner, config.lease_ttl)
         self.snapshots = SessionSnapshots(store, driver, account_id)
 
     # -- lifecycle -----------------------------------------------------------------------
-    def start(self, autoconnect=False):
-        self._thread = threading.Thread(target=self._run, args=(autoconnect,), name=self.name,
-                                        daemon=True)
+    def start(self, autoconnect=False, delay=0.0):
+        """Start the thread; with `autoconnect`, reconnect a stored session after `delay`
+        seconds (the supervisor spreads a restart's connects; commands run meanwhile)."""
+        self._thread = threading.Thread(target=self._run, args=(autoconnect, delay),
+                                        name=self.name, daemon=True)
         self._thread.start()
 
     def stop(self):
@@ -155,10 +161,14 @@ class AccountWorker:
         return taken
 
     # -- the thread ----------------------------------------------------------------------
-    def _run(self, autoconnect):
+    def _run(self, autoconnect, delay=0.0):
         log.info("account %s: worker started", self.account_id)
         try:
-            if autoconnect:
+            if autoconnect and delay > 0:
+                self._start_at = time.monotonic() + delay
+                log.info("account %s: connecting in %.1fs (start spread)", self.account_id,
+                         delay)
+            elif autoconnect:
                 self._safe(self._autoconnect)
             while not self._stop_event.is_set():
                 try:
@@ -193,7 +203,8 @@ class AccountWorker:
             future.set_exception(exc)
 
     def _next_wait(self):
-        deadlines = [t for t in (self._retry_at, self.snapshots.due) if t is not None]
+        deadlines = [t for t in (self._retry_at, self._start_at, self.snapshots.due)
+                     if t is not None]
         if self.lease.held:
             deadlines.append(self.lease.renew_at)
         if not deadlines:
@@ -204,10 +215,13 @@ class AccountWorker:
         now = time.monotonic()
         if self.lease.held and now >= self.lease.renew_at:
             self._renew_lease()
+        if self._start_at is not None and now >= self._start_at:
+            self._start_at = None
+            self._autoconnect()
         if self._retry_at is not None and now >= self._retry_at:
             self._retry_at = None
             if self._want_connected:
-                self._open()
+                self._open(retry=True)
         if self.snapshots.due is not None and now >= self.snapshots.due:
             self.snapshots.save(self.account(), self.lease.held)
 
@@ -230,20 +244,26 @@ class AccountWorker:
     def account(self):
         return self.store.get_account(self.account_id) or {"_id": self.account_id}
 
-    def set_status(self, status, reason, **extra):
-        """Record a status change (persisted only while this process owns the account)."""
-        previous = self.current_status
+    def set_status(self, status, reason, *, publish=True, **extra):
+        """Record the account's state (persisted only while this process owns the account)
+        and publish a connection.update when it is news: a change of status, of reason or
+        of the kind of error (`errorKind`). A retry failing like the last one only updates
+        the stored `lastError`/`attempts`/`nextRetryAt`; `publish=False` stores quietly."""
         self.current_status = status
         if status != CONNECTING:
             self.qr = None
         fields = {"status": status, "reason": reason, "lastUpdate": iso_now(), **extra}
         if self.lease.held or status in (DISCONNECTED, LOGGED_OUT):
             self.store.update_account(self.account_id, fields)
-        if previous != status or extra:
-            log.info("account %s: %s -> %s (%s)", self.account_id, previous, status, reason)
-            self.events.emit(make_event(domain.CONNECTION_UPDATE, self.account_id,
-                                        status=status, previous=previous, reason=reason,
-                                        **extra))
+        key = (status, reason, extra.get("errorKind"))
+        if not publish or key == self._published:
+            return
+        previous = self._published[0] if self._published else NOT_STARTED
+        self._published = key
+        log.info("account %s: %s -> %s (%s)", self.account_id, previous, status, reason)
+        shown = {k: v for k, v in extra.items() if v is not None}
+        self.events.emit(make_event(domain.CONNECTION_UPDATE, self.account_id, status=status,
+                                    previous=previous, reason=reason, **shown))
 
     # -- connecting ----------------------------------------------------------------------
     def _autoconnect(self):
@@ -256,6 +276,7 @@ class AccountWorker:
 
     def _do_connect(self):
         self._want_connected = True
+        self._start_at = None
         if self.session is not None and self.current_status in (CONNECTING, CONNECTED,
                                                                RECONNECTING):
             return self.current_status
@@ -263,7 +284,20 @@ class AccountWorker:
         self._open()
         return self.current_status
 
-    def _open(self):
+    def _do_reconnect(self):
+        """Settings changed: a live or wanted connection is opened again with them."""
+        if not self._want_connected:
+            return self.current_status
+        log.info("account %s: connection settings changed; reconnecting", self.account_id)
+        self._close_session()
+        self._retry_at = None
+        self._attempt = 0
+        self._open()
+        return self.current_status
+
+    def _open(self, retry=False):
+        """One connect attempt: `dialing` until the driver reports a QR, a connection or a
+        failure. A retry's dialing is stored, not published (it is not news)."""
         if not self.lease.acquire():
             self.current_status = NOT_STARTED
             self._retry_at = time.monotonic() + min(5.0, self.config.lease_ttl / 3)
@@ -274,30 +308,38 @@ class AccountWorker:
         if self.session is None or not self.session.is_alive():
             self._close_session()
             self.session = self.driver.open_session(account, self.on_driver_event)
-        self.set_status(RECONNECTING if has_session else CONNECTING,
-                        "restoring_session" if has_session else "awaiting_qr_scan")
+        self.set_status(RECONNECTING if has_session or retry else CONNECTING, domain.DIALING,
+                        publish=not retry)
         self.session.start()
 
     def _schedule_retry(self):
+        """Plan the next attempt; the fields that show it on the account."""
         self._attempt += 1
         delay = backoff_delay(self._attempt, self.config.reconnect_backoff_base,
                               self.config.reconnect_backoff_cap)
         self._retry_at = time.monotonic() + delay
         log.info("account %s: reconnect attempt %d in %.1fs", self.account_id, self._attempt,
                  delay)
+        return retry_fields(self._attempt, delay)
 
     def _do_disconnect(self):
         self._want_connected = False
-        self._retry_at = None
+        self._retry_at = self._start_at = None
         self._close_session()
         self.snapshots.flush(self.account(), self.lease.held)
-        self.set_status(DISCONNECTED, "user_disconnect")
+        self.set_status(DISCONNECTED, "user_disconnect", nextRetryAt=None)
         self.lease.release()
         return self.current_status
 
     def _do_logout(self):
+        self._unlink()
+        self.set_status(LOGGED_OUT, "user_logout", nextRetryAt=None)
+        self.lease.release()
+        return self.current_status
+
+    def _unlink(self):
         self._want_connected = False
-        self._retry_at = None
+        self._retry_at = self._start_at = None
         account = self.account()
         if self.session is not None:
             try:
@@ -306,12 +348,12 @@ class AccountWorker:
                 log.exception("account %s: logout on the network failed", self.account_id)
             self.session = None
         self.snapshots.forget(account)
-        self.set_status(LOGGED_OUT, "user_logout")
-        self.lease.release()
-        return self.current_status
 
     def _do_delete(self):
-        self._do_logout()
+        """Unlink and end, publishing nothing: the service publishes `account.deleted` once
+        the store has forgotten the account."""
+        self._unlink()
+        self.lease.release()
         self._stop_event.set()
 
     def _do_pair(self, phone):
@@ -341,6 +383,8 @@ class AccountWorker:
         commands.Logout: lambda w, c: w._do_logout(),
         commands.Delete: lambda w, c: w._do_delete(),
         commands.Pair: lambda w, c: w._do_pair(c.phone),
+        commands.Reconnect: lambda w, c: w._do_reconnect(),
+        commands.ChatPresence: lambda w, c: w.session.send_chat_presence(c.to, c.state),
         commands.Send: lambda w, c: w._send(c),
         commands.MarkRead: lambda w, c: w.outbound.mark_read(w.account_id, c.chat_id,
                                                              w.session.mark_read),
@@ -375,7 +419,7 @@ class AccountWorker:
             self.inbound(self, event)
 
     def _on_qr(self, data):
-        self.set_status(CONNECTING, "awaiting_qr_scan")
+        self.set_status(CONNECTING, domain.AWAITING_QR_SCAN)
         self.qr = data["code"]
         self.events.emit(make_event(domain.QR, self.account_id, qr=data["code"]))
         log.info("account %s: scan this QR code with WhatsApp (Linked devices)\n%s",
@@ -390,22 +434,29 @@ class AccountWorker:
         self._attempt = 0
         self._retry_at = None
         self.jid = data.get("jid") or self.jid
-        self.set_status(CONNECTED, "connected", jid=self.jid, pushName=data.get("pushName"))
-        self.store.update_account(self.account_id, {"lastError": None,
-                                                    "connectedAt": iso_now()})
+        self.set_status(CONNECTED, "connected", jid=self.jid, pushName=data.get("pushName"),
+                        lastError=None, errorKind=None, attempts=0, nextRetryAt=None,
+                        until=None)
+        self.store.update_account(self.account_id, {"connectedAt": iso_now()})
         self.snapshots.request()
 
     def _on_disconnected(self, data):
         if not self._want_connected:
             return
-        self.set_status(RECONNECTING, data.get("reason") or "connection_lost")
-        if not data.get("willReconnect"):
-            self._schedule_retry()
+        if data.get("reason") == domain.CLIENT_OUTDATED:
+            return self._on_client_outdated(data)
+        retry = {} if data.get("willReconnect") else self._schedule_retry()
+        self.set_status(RECONNECTING, data.get("reason") or domain.CONNECTION_LOST, **retry)
 
     def _on_connect_failed(self, data):
-        error = data.get("error") or "connect failed"
-        self.set_status(RECONNECTING, "connect_failed", lastError=error[:500])
-        self._schedule_retry()
+        error = (data.get("error") or "connect failed").strip()
+        if is_outdated_error(error):
+            return self._on_client_outdated(data)
+        self.set_status(RECONNECTING, domain.CONNECT_FAILED, lastError=error[:500],
+                        errorKind=domain.error_kind(error), **self._schedule_retry())
+
+    def _on_client_outdated(self, data):
+        self._end_without_reconnect(domain.CLIENT_OUTDATED, lastError=OUTDATED_MESSAGE)
 
     def _on_logged_out(self, data):
         self._want_connected = False
@@ -416,18 +467,24 @@ class AccountWorker:
         self.lease.release()
 
     def _end_without_reconnect(self, reason, **extra):
+        """Stay down (also across restarts: DISCONNECTED is not reconnected on start)."""
         self._want_connected = False
-        self._retry_at = None
+        self._retry_at = self._start_at = None
         self._close_session()
-        self.set_status(DISCONNECTED, reason, **extra)
+        self.set_status(DISCONNECTED, reason, nextRetryAt=None, **extra)
         self.lease.release()
 
     def _on_stream_replaced(self, data):
-        self._end_without_reconnect("stream_replaced")
+        self._end_without_reconnect(domain.STREAM_REPLACED, lastError=(
+            "The WhatsApp session was opened by another client or instance; connect again "
+            "to take it back"))
 
     def _on_temporary_ban(self, data):
-        self._end_without_reconnect("temporary_ban", banCode=data.get("code"),
-                                    banExpire=data.get("expire"))
+        until = ban_until(data.get("expire"))
+        self._end_without_reconnect(domain.TEMPORARY_BAN, banCode=data.get("code"),
+                                    until=until, lastError=(
+                                        "WhatsApp banned this number temporarily (%s) until %s"
+                                        % (data.get("code") or "no reason given", until)))
 
     def _on_qr_timeout(self, data):
         self._end_without_reconnect("qr_timeout")

@@ -1,10 +1,11 @@
 """The supervisor: one AccountWorker per account, kept in step with the store."""
 import logging
+import random
 import threading
 import time
 
 from wildcat.capacity import account_capacity
-from wildcat.domain import backoff_delay
+from wildcat.domain import STAYS_DOWN, backoff_delay
 from workers.account_worker import AccountWorker
 
 log = logging.getLogger(__name__)
@@ -35,9 +36,12 @@ class Supervisor:
         self._thread = None
 
     def start(self):
-        for account in self.store.list_accounts():
+        accounts = self.store.list_accounts()
+        delays = start_delays(accounts, self.config.start_spread_seconds)
+        for account in accounts:
             if self._room_for(account["_id"]):
-                self._spawn(account["_id"], autoconnect=self.config.auto_connect_on_start)
+                self._spawn(account["_id"], autoconnect=self.config.auto_connect_on_start,
+                            delay=delays.get(account["_id"], 0.0))
         self._thread = threading.Thread(target=self._watch, name=self.name, daemon=True)
         self._thread.start()
 
@@ -85,7 +89,7 @@ class Supervisor:
         if worker is not None:
             worker.delete()
 
-    def _spawn(self, account_id, autoconnect):
+    def _spawn(self, account_id, autoconnect, delay=0.0):
         with self._lock:
             worker = self._workers.get(account_id)
             if worker is not None and worker.is_alive():
@@ -94,7 +98,7 @@ class Supervisor:
                                    events=self.events, config=self.config, owner=self.owner,
                                    inbound=self.inbound, outbound=self.outbound)
             self._workers[account_id] = worker
-            worker.start(autoconnect=autoconnect)
+            worker.start(autoconnect=autoconnect, delay=delay)
             return worker
 
     def _watch(self):
@@ -147,3 +151,24 @@ class Supervisor:
         delay = backoff_delay(failures, self.sync_interval, RESTART_BACKOFF_CAP)
         self._restarts[account_id] = (failures, time.monotonic() + delay)
         return True
+
+
+SPREAD_PER_ACCOUNT = 0.2      # default window: 5 connects a second...
+SPREAD_MAX = 600.0            # ...over at most ten minutes
+
+
+def start_delays(accounts, spread_seconds=None):
+    """{account id: seconds to wait before its first connect} for a server start: the
+    accounts that will reconnect get one slot each of a window (WILDCAT_START_SPREAD_SECONDS,
+    default 0.2 s per such account, at most 600 s), in random order, jittered in their slot,
+    so a restart with 500 numbers does not dial them all in the same second."""
+    ids = [a["_id"] for a in accounts if a.get("status") not in STAYS_DOWN]
+    if not ids:
+        return {}
+    window = (min(SPREAD_MAX, SPREAD_PER_ACCOUNT * len(ids)) if spread_seconds is None
+              else spread_seconds)
+    if window <= 0:
+        return {}
+    random.shuffle(ids)
+    slot = window / len(ids)
+    return {account_id: slot * (i + random.random()) for i, account_id in enumerate(ids)}

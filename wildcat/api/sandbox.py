@@ -9,8 +9,10 @@ from wildcat.drivers.base import DriverError
 from wildcat.errors import AccountNotConnected, NoPendingLogin, ValidationFailed
 from wildcat.jid import is_group
 from wildcat.schemas import json_body, load
-from wildcat.schemas.sandbox import (HistorySchema, InboundFormSchema, InboundSchema,
-                                     NetworkSchema, ReceiptSchema, ScanSchema)
+from wildcat.schemas.sandbox import (FailConnectsSchema, HistorySchema, InboundFormSchema,
+                                     InboundSchema, KickSchema, NetworkSchema, ReceiptSchema,
+                                     ScanSchema)
+from wildcat.schemas.settings import mask_proxy
 from wildcat.services.accounts import get_account
 
 bp = Blueprint("sandbox", __name__, url_prefix="/sandbox")
@@ -18,6 +20,7 @@ bp = Blueprint("sandbox", __name__, url_prefix="/sandbox")
 scan_schema, inbound_schema, receipt_schema = ScanSchema(), InboundSchema(), ReceiptSchema()
 history_schema, inbound_form_schema = HistorySchema(), InboundFormSchema()
 network_schema = NetworkSchema()
+fail_schema, kick_schema = FailConnectsSchema(), KickSchema()
 MEDIA_TYPES = ("image", "video", "audio", "voice", "document", "sticker")
 
 
@@ -160,3 +163,38 @@ def unlink(account_id):
 def sent(account_id):
     get_account(runtime(), account_id)
     return jsonify(ok=True, sent=list(runtime().driver.sent.get(account_id, [])))
+
+
+@bp.get("/accounts/<account_id>/connections")
+def connections(account_id):
+    """Every connect attempt of the account: when, through which proxy, how it went."""
+    get_account(runtime(), account_id)
+    attempts = runtime().driver.connections.get(account_id, [])
+    return jsonify(ok=True, connections=[dict(a, proxy=mask_proxy(a["proxy"]))
+                                         for a in list(attempts)])
+
+
+@bp.post("/accounts/<account_id>/fail-connects")
+def fail_connects(account_id):
+    data = load(fail_schema, _optional_json())
+    get_account(runtime(), account_id)
+    runtime().driver.fail_connects(account_id, data["error"])
+    return jsonify(ok=True)
+
+
+@bp.delete("/accounts/<account_id>/fail-connects")
+def clear_failures(account_id):
+    get_account(runtime(), account_id)
+    runtime().driver.clear_failures(account_id)
+    return jsonify(ok=True)
+
+
+@bp.post("/accounts/<account_id>/kick")
+def kick(account_id):
+    data = load(kick_schema, json_body())
+    get_account(runtime(), account_id)
+    extra = {"code": data["code"], "expire": data["expireSeconds"]}
+    if not runtime().driver.kick(account_id, data["reason"],
+                                 extra if data["reason"] == "temporary_ban" else {}):
+        raise AccountNotConnected()
+    return jsonify(ok=True)

@@ -39,6 +39,7 @@ STREAM_REPLACED = "stream_replaced"  # data: {}
 TEMPORARY_BAN = "temporary_ban"      # data: {code, expire}
 QR_TIMEOUT = "qr_timeout"      # data: {}  codes ran out; session is finished
 CONNECT_FAILED = "connect_failed"    # data: {error: str}  first connect failed, retry later
+CLIENT_OUTDATED = "client_outdated"  # data: {}  WhatsApp refuses this client version
 MESSAGE = "message"            # data: normalised message (see module docstring)
 RECEIPT = "receipt"            # data: {chatId, messageIds: [..], type: delivered|read|played, timestamp ms, from}
 HISTORY = "history"            # data: {syncType, chats: [{chatId, name, unreadCount, lastMessageTime, isGroup}], messages: [normalised]}
@@ -146,6 +147,10 @@ class DriverSession(abc.ABC):
         """Send read receipts for `message_ids` of `chat_id` (`sender`: the group participant
         who wrote them, None in direct chats). Does nothing unless the driver implements it."""
 
+    def send_chat_presence(self, to: str, state: str) -> None:
+        """Show `state` ("composing" or "paused") in the chat `to`: the typing indicator.
+        Does nothing unless the driver implements it."""
+
     def is_alive(self) -> bool:
         """False when the session died and must be restarted."""
         return True
@@ -198,7 +203,9 @@ class Driver(abc.ABC):
 
     @abc.abstractmethod
     def open_session(self, account: dict, on_event) -> DriverSession:
-        """A new session for `account` (its store record) reporting to on_event."""
+        """A new session for `account` (its store record) reporting to on_event. The
+        session connects through `account["proxy"]` (a socks5:// or http(s):// URL) when
+        it is set: WhatsApp's socket and the account's media, nothing else."""
 
     def has_session(self, account: dict) -> bool:
         """True when a stored login exists for the account (reconnect needs no QR)."""

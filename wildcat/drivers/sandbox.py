@@ -54,10 +54,12 @@ class SandboxDriver(base.Driver):
         self._media = {}       # message id -> bytes the network holds
         self.sent = {}         # account id -> what the network received from it
         self.unreachable = set()   # account ids whose connects fail (servers unreachable)
+        self.connections = {}  # account id -> its connect attempts: {at, proxy, outcome}
+        self.failing = {}      # account id -> the error its connects fail with, until cleared
 
     # -- Driver --------------------------------------------------------------------------
     def open_session(self, account, on_event):
-        session = SandboxSession(self, account["_id"], on_event)
+        session = SandboxSession(self, account["_id"], on_event, account.get("proxy"))
         with self._lock:
             self._sessions[account["_id"]] = session
         return session
@@ -83,6 +85,23 @@ class SandboxDriver(base.Driver):
     def session(self, account_id):
         """The account's live session, or None."""
         return self._sessions.get(account_id)
+
+    def fail_connects(self, account_id, error):
+        """Every connect of the account fails with `error` until clear_failures()."""
+        self.failing[account_id] = error
+
+    def clear_failures(self, account_id):
+        self.failing.pop(account_id, None)
+
+    def kick(self, account_id, kind, data=None):
+        """WhatsApp ends the account's connection for good (stream_replaced,
+        temporary_ban, client_outdated); False when it has no live connection."""
+        session = self._sessions.get(account_id)
+        if session is None or not session.connected:
+            return False
+        session.connected = False
+        session.emit(kind, data or {})
+        return True
 
     def _forget(self, session):
         with self._lock:
@@ -133,10 +152,11 @@ class SandboxDriver(base.Driver):
 class SandboxSession(SandboxGroupSession, base.DriverSession):
     """One account on the simulated network."""
 
-    def __init__(self, driver, account_id, on_event):
+    def __init__(self, driver, account_id, on_event, proxy=None):
         self.driver = driver
         self.account_id = account_id
         self.on_event = on_event
+        self.proxy = proxy
         self.jid = None
         self.push_name = None
         self.connected = False
@@ -149,11 +169,17 @@ class SandboxSession(SandboxGroupSession, base.DriverSession):
 
     def start(self):
         self._closed = False
-        if self.account_id in self.driver.unreachable:
-            self.emit(base.CONNECT_FAILED, {"error": UNREACHABLE_ERROR})
-            return
+        attempts = self.driver.connections.setdefault(self.account_id, [])
+        attempt = {"at": _now_ms(), "proxy": self.proxy}
+        attempts.append(attempt)
+        error = self.driver.failing.get(self.account_id)
+        if error is None and self.account_id in self.driver.unreachable:
+            error = UNREACHABLE_ERROR
         jid = self.driver._logins.get(self.account_id)
-        if jid:
+        attempt["outcome"] = "failed" if error is not None else "connected" if jid else "qr"
+        if error is not None:
+            self.emit(base.CONNECT_FAILED, {"error": error})
+        elif jid:
             self._connect(jid)
         else:
             self.qr = "2@sandbox," + secrets.token_urlsafe(24) + "," + self.account_id
@@ -234,7 +260,8 @@ class SandboxSession(SandboxGroupSession, base.DriverSession):
             raise base.NotConnected("account is not connected")
         self.check_group_send(request.to)
         result = base.SendResult(messageId=_message_id(), timestamp=_now_ms())
-        record = {"messageId": result.messageId, "type": request.kind, "to": request.to}
+        record = {"messageId": result.messageId, "type": request.kind, "to": request.to,
+                  "at": result.timestamp}
         if request.text is not None:
             record["text"] = request.text
         if request.caption is not None:
@@ -256,6 +283,11 @@ class SandboxSession(SandboxGroupSession, base.DriverSession):
         self.sent.append(record)
         self.driver._deliver(self, request, result)
         return result
+
+    def send_chat_presence(self, to, state):
+        if not self.connected:
+            raise base.NotConnected("account is not connected")
+        self.sent.append({"type": "presence", "to": to, "state": state, "at": _now_ms()})
 
     def mark_read(self, chat_id, message_ids, sender):
         if not self.connected:

@@ -1,6 +1,8 @@
 """Schemas of the accounts and connection routes."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from wildcat.schemas.settings import ProxyUrl, SendPolicySchema
+
 ACCOUNT_ID = r"^[A-Za-z0-9_-]{1,64}\Z"
 
 
@@ -18,6 +20,11 @@ class CreateAccountSchema(Schema):
 class UpdateAccountSchema(Schema):
     """PATCH /accounts/:id: the account's settings; each field optional, at least one."""
     name = fields.String(validate=validate.Length(max=200), allow_none=True)
+    proxy = ProxyUrl(allow_none=True, metadata={
+        "description": "socks5://[user:pass@]host:port or http(s)://…; null: none. Used for "
+                       "this account's WhatsApp connection and media; changing it reconnects."
+                       " The password is never returned."})
+    sendPolicy = fields.Nested(SendPolicySchema, allow_none=True)
 
     @validates_schema
     def _not_empty(self, data, **kwargs):

@@ -62,8 +62,14 @@ class Account(Open):
     hasQR = fields.Boolean(required=True)
     createdAt = fields.String()
     lastUpdate = fields.String()
-    reason = fields.String()
+    reason = fields.String(metadata={"description": "Why it is in this status (README)"})
     lastError = fields.String()
+    errorKind = fields.String(metadata={"description": "The kind of lastError"})
+    attempts = fields.Integer(required=True, metadata={
+        "description": "Failed connect attempts since the last connection"})
+    nextRetryAt = fields.String(metadata={"description": "When the next attempt dials"})
+    until = fields.String(metadata={"description": "End of a temporary ban"})
+    banCode = fields.String()
     jid = fields.String(metadata={"description": "Own JID once connected"})
     pushName = fields.String()
     connectedAt = fields.String(metadata={"description": "When it last became connected"})
@@ -71,6 +77,10 @@ class Account(Open):
         "description": "The status, its reason and lastError in words, for operators"})
     owner = fields.String(allow_none=True, metadata={
         "description": "The instance holding the account's lease (null: none holds it)"})
+    proxy = fields.String(required=True, allow_none=True, metadata={
+        "description": "The account's proxy, password masked (***)"})
+    sendPolicy = fields.Dict(metadata={
+        "description": "{typing, minDelayMs, maxDelayMs, dailyLimit} or absent"})
 
 
 class AccountResponse(OkResponse):
@@ -133,6 +143,17 @@ class SentItem(Open):
 
 class SentResponse(OkResponse):
     sent = fields.List(fields.Nested(SentItem), required=True)
+
+
+class ConnectAttempt(Open):
+    at = fields.Integer(required=True, metadata={"description": "Epoch ms"})
+    proxy = fields.String(allow_none=True, metadata={
+        "description": "The proxy it connected through (password masked)"})
+    outcome = fields.String(validate=validate.OneOf(["connected", "qr", "failed"]))
+
+
+class ConnectionsResponse(OkResponse):
+    connections = fields.List(fields.Nested(ConnectAttempt), required=True)
 
 
 # -- messages and chats ------------------------------------------------------------------

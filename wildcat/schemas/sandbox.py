@@ -69,3 +69,20 @@ class HistorySchema(Schema):
                         validate=validate.Length(max=100_000))
     messages = fields.List(fields.Nested(HistoryMessageSchema), load_default=list,
                            validate=validate.Length(max=100_000))
+
+
+class FailConnectsSchema(Schema):
+    """Make the account's connects fail (like an unreachable WhatsApp) until cleared."""
+    error = fields.String(load_default="failed to dial whatsapp web websocket: sandbox "
+                                       "network is down",
+                          validate=validate.Length(min=1, max=500))
+
+
+class KickSchema(Schema):
+    """WhatsApp ends the connection for good."""
+    reason = fields.String(required=True, validate=validate.OneOf(
+        ["stream_replaced", "temporary_ban", "client_outdated"]))
+    expireSeconds = fields.Integer(strict=True, load_default=3600,
+                                   validate=validate.Range(min=1, max=10**8))
+    code = fields.String(load_default="SENT_TOO_MANY_SAME_MESSAGE",
+                         validate=validate.Length(min=1, max=64))

@@ -7,20 +7,24 @@ from wildcat.capacity import account_capacity
 from wildcat.errors import AccountCapacity, AccountExists, AccountNotFound, AccountUnavailable, \
     CollectionInUse, NoQr
 from wildcat.explain import explain
+from wildcat.schemas.settings import mask_proxy
 from wildcat.store.base import DuplicateKey
 
 log = logging.getLogger(__name__)
 
 PUBLIC_FIELDS = ("_id", "name", "collectionName", "status", "createdAt", "lastUpdate",
-                 "reason", "lastError", "jid", "pushName", "connectedAt")
+                 "reason", "lastError", "errorKind", "nextRetryAt", "until", "banCode", "jid",
+                 "pushName", "connectedAt", "sendPolicy")
 
 
 def public_view(account, worker, owner=None):
     """The account as the API shows it: stored fields plus the live state, and `owner`, the
-    instance holding its lease (None when nobody does)."""
+    instance holding its lease (None when nobody does); the proxy without its password."""
     view = {k: account[k] for k in PUBLIC_FIELDS if account.get(k) is not None}
     view.setdefault("name", None)
     view["owner"] = owner
+    view["attempts"] = account.get("attempts") or 0
+    view["proxy"] = mask_proxy(account.get("proxy"))
     state = worker.state() if worker else None
     view["currentStatus"] = state.status if state else domain.NOT_STARTED
     view["hasQR"] = bool(state and state.qr)
@@ -108,19 +112,28 @@ def account_view(runtime, account_id):
 
 def update_account(runtime, account_id, data):
     """Change the account's settings (PATCH); returns the account as the API shows it."""
-    get_account(runtime, account_id)
+    account = get_account(runtime, account_id)
     fields = {"lastUpdate": domain.iso_now()}
-    if "name" in data:
-        fields["name"] = data["name"]
+    for name in ("name", "proxy", "sendPolicy"):
+        if name in data:
+            fields[name] = data[name]
     runtime.store.update_account(account_id, fields)
     log.info("account %s: settings changed (%s)", account_id, ", ".join(sorted(data)))
+    if "proxy" in data and data["proxy"] != account.get("proxy"):
+        log.info("account %s: proxy now %s", account_id, mask_proxy(data["proxy"]) or "none")
+        worker = runtime.supervisor.get(account_id)
+        if worker is not None and worker.is_alive():
+            worker.execute(commands.Reconnect())
     return account_view(runtime, account_id)
 
 
 def delete_account(runtime, account_id):
+    """Unlink and forget the account; `account.deleted` is its only event."""
     get_account(runtime, account_id)
     runtime.supervisor.remove(account_id)
     runtime.store.delete_account(account_id)
+    runtime.forget_account(account_id)
+    runtime.events.emit(domain.make_event(domain.ACCOUNT_DELETED, account_id))
 
 
 def connect(runtime, account_id):

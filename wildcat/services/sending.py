@@ -3,17 +3,19 @@
 A service validates against the store, takes a send-rate token and hands the account's
 worker a typed `Send` command. The driver send, storing the sent message and emitting its
 event then happen on the account's thread (wildcat/services/outbound.py), in request order,
-ordered with the inbound events of the same account.
+ordered with the inbound events of the same account. An account with a send policy first
+waits its turn in its lane (wildcat/services/send_pacing.py), on this request's thread.
 """
 import logging
 
 from wildcat import media
-from wildcat.commands import Send
+from wildcat.commands import ChatPresence, Send
 from wildcat.drivers.base import DriverError, NotConnected, NotGroupAdmin, NotInGroup, SendRequest
 from wildcat.errors import AccountTimeout, CannotDelete, MessageNotFound, RateLimited, SendFailed
 from wildcat.jid import is_group
 from wildcat.services.accounts import connected_worker
 from wildcat.services.groups import check_send
+from wildcat.services.send_pacing import typing_ms
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +36,34 @@ def stored_message(runtime, account_id, message_id):
     return msg
 
 
-def _send(worker, command):
+def _send(runtime, worker, command):
+    """Send now, or in the account's paced turn when it has a send policy (typing first
+    for texts). See _execute for the errors."""
+    policy = (runtime.store.get_account(worker.account_id) or {}).get("sendPolicy")
+    if not policy:
+        return _execute(worker, command)
+
+    def run():
+        if policy.get("typing") and command.request.kind in ("text", "reply"):
+            _show_typing(runtime, worker, command.request)
+        return _execute(worker, command)
+    return runtime.send_pacer.send(runtime.store, worker.account_id, policy, run,
+                                   timeout=runtime.config.command_timeout)
+
+
+def _show_typing(runtime, worker, request):
+    """`composing` in the chat, then a pause as long as typing the text would take."""
+    try:
+        worker.execute(ChatPresence(to=request.to, state="composing"))
+    except NotConnected:
+        raise
+    except DriverError as exc:   # the message matters more than its typing indicator
+        log.warning("account %s: typing indicator failed: %s", worker.account_id, exc)
+        return
+    runtime.send_pacer.pause(typing_ms(request.text) / 1000)
+
+
+def _execute(worker, command):
     """Run a Send on the account's thread; a driver refusal is 502 `send_failed` (nothing
     stored); not connected is 409, a group refusing us 403/404 (errors.py); timeouts and a
     full queue are the worker's errors."""
@@ -52,7 +81,8 @@ def send_text(runtime, account_id, data):
     check_send(runtime, account_id, worker, data["to"])
     _take_token(runtime, account_id)
     request = SendRequest(kind="text", to=data["to"], text=data["message"])
-    msg = _send(worker, Send(request=request, record={"type": "text", "text": data["message"]}))
+    msg = _send(runtime, worker, Send(request=request, record={"type": "text",
+                                                               "text": data["message"]}))
     return msg["messageId"]
 
 
@@ -64,7 +94,7 @@ def reply(runtime, account_id, data):
     check_send(runtime, account_id, worker, data["to"])
     _take_token(runtime, account_id)
     request = SendRequest(kind="reply", to=data["to"], text=data["message"], quoted=quoted)
-    msg = _send(worker, Send(request=request, record={
+    msg = _send(runtime, worker, Send(request=request, record={
         "type": "text", "text": data["message"], "quotedMessageId": quoted["messageId"]}))
     return msg["messageId"]
 
@@ -96,7 +126,7 @@ def send_media(runtime, account_id, kind, data, upload):
         command = Send(request=request, record={k: v for k, v in fields.items() if v is not None},
                        slow=True)
         try:
-            return _send(worker, command)["messageId"]
+            return _send(runtime, worker, command)["messageId"]
         except AccountTimeout as exc:
             if not exc.started:   # cancelled before it ran: the blob has no message
                 runtime.store.delete_media(stored["mediaId"])
@@ -116,7 +146,7 @@ def react(runtime, account_id, data):
     _take_token(runtime, account_id)
     request = SendRequest(kind="reaction", to=target["chatId"], target=target,
                           emoji=data["emoji"])
-    _send(worker, Send(request=request))
+    _send(runtime, worker, Send(request=request))
 
 
 def delete(runtime, account_id, data):
@@ -129,4 +159,4 @@ def delete(runtime, account_id, data):
         raise CannotDelete()
     _take_token(runtime, account_id)
     request = SendRequest(kind="revoke", to=target["chatId"], target=target)
-    _send(worker, Send(request=request))
+    _send(runtime, worker, Send(request=request))

@@ -270,3 +270,9 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def delete_group(self, account_id: str, group_id: str) -> bool:
         """Forget one group record; False when there was none. delete_account removes all."""
+
+    # -- daily send counts (the send policy's dailyLimit) -------------------------------
+    @abc.abstractmethod
+    def add_send_count(self, account_id: str, day: str, delta: int) -> int:
+        """Atomically add `delta` to the account's send count of `day` (YYYY-MM-DD, UTC;
+        a missing count is 0) and return the new count. delete_account removes them."""

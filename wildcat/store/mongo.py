@@ -40,6 +40,7 @@ class MongoStore(Store):
         db.accounts.create_index([("createdAt", ASCENDING)])
         db["media.files"].create_index([("metadata.accountId", ASCENDING)])
         db.groups.create_index([("accountId", ASCENDING), ("id", ASCENDING)], unique=True)
+        db.send_counts.create_index([("accountId", ASCENDING)])
         # leases and snapshots are looked up by _id, which is always indexed.
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -83,6 +84,7 @@ class MongoStore(Store):
         db.leases.delete_one({"_id": account_id})
         db.snapshots.delete_one({"_id": snapshot})
         db.groups.delete_many({"accountId": account_id})
+        db.send_counts.delete_many({"accountId": account_id})
         # The account goes last, so a cascade cut short can be finished by deleting again.
         return db.accounts.delete_one({"_id": account_id}).deleted_count > 0
 
@@ -347,6 +349,16 @@ class MongoStore(Store):
     def delete_group(self, account_id, group_id):
         return self.db.groups.delete_one(
             {"accountId": as_str(account_id), "id": as_str(group_id)}).deleted_count > 0
+
+
+    # -- daily send counts -------------------------------------------------------------
+    def add_send_count(self, account_id, day, delta):
+        account_id, day = as_str(account_id), as_str(day)
+        doc = self.db.send_counts.find_one_and_update(
+            {"_id": f"{account_id}|{day}"},
+            {"$inc": {"count": int(delta)}, "$setOnInsert": {"accountId": account_id, "day": day}},
+            upsert=True, return_document=ReturnDocument.AFTER)
+        return doc["count"]
 
 
 _GROUP_VIEW = {"_id": 0, "accountId": 0}

@@ -75,6 +75,7 @@ class SQLiteStore(SQLiteConnections, Store):
             db.execute("DELETE FROM leases WHERE account_id = ?", one)
             db.execute("DELETE FROM snapshots WHERE name = ?", (snapshot,))
             db.execute("DELETE FROM groups WHERE account_id = ?", one)
+            db.execute("DELETE FROM send_counts WHERE account_id = ?", one)
             return db.execute("DELETE FROM accounts WHERE id = ?", one).rowcount > 0
 
     # -- messages ----------------------------------------------------------------------
@@ -376,6 +377,15 @@ class SQLiteStore(SQLiteConnections, Store):
         with self._write() as db:
             return db.execute("DELETE FROM groups WHERE account_id = ? AND group_id = ?",
                               (account_id, group_id)).rowcount > 0
+
+    # -- daily send counts -------------------------------------------------------------
+    def add_send_count(self, account_id, day, delta):
+        with self._write() as db:
+            db.execute("INSERT INTO send_counts (account_id, day, count) VALUES (?, ?, ?) "
+                       "ON CONFLICT (account_id, day) DO UPDATE SET count = count + ?",
+                       (account_id, day, delta, delta))
+            return db.execute("SELECT count FROM send_counts WHERE account_id = ? AND day = ?",
+                              (account_id, day)).fetchone()[0]
 
 
 # Every contract method reports driver failures as StoreError/DuplicateKey.

@@ -44,7 +44,10 @@ CREATE TABLE IF NOT EXISTS leases (
 CREATE TABLE IF NOT EXISTS snapshots (name TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS groups (
     account_id TEXT NOT NULL, group_id TEXT NOT NULL, doc TEXT NOT NULL,
-    PRIMARY KEY (account_id, group_id))
+    PRIMARY KEY (account_id, group_id));
+CREATE TABLE IF NOT EXISTS send_counts (
+    account_id TEXT NOT NULL, day TEXT NOT NULL, count INTEGER NOT NULL,
+    PRIMARY KEY (account_id, day)) WITHOUT ROWID
 """
 
 

@@ -9,7 +9,7 @@ import tempfile
 import threading
 import time
 
-from neonize.client import NewClient
+from neonize.client import NewClient, ProxySettings
 from neonize.events import (
     ClientOutdatedEv, ConnectedEv, ConnectFailureEv, DisconnectedEv, HistorySyncEv,
     LoggedOutEv, MessageEv, PairStatusEv, ReceiptEv, StreamReplacedEv, TemporaryBanEv,
@@ -45,8 +45,11 @@ class _Client(NewClient):
 
 class NeonizeClientSession(NeonizeGroupsMixin):
     """The session host's session object (see workers.neonize.child_host for the contract).
-    start() runs the blocking neonize connect() in a thread; neonize callbacks only queue
-    events, which an event pump thread normalises and emits. Lives until the process ends."""
+    start() runs the blocking neonize connect() in a thread (through the account's proxy
+    when it has one: WhatsApp's socket and media); neonize callbacks only queue events,
+    which an event pump thread normalises and emits. Lives until the process ends."""
+
+    REMOTE_METHODS = ("send_chat_presence",)
 
     REMOTE_METHODS = GROUP_REMOTE_METHODS   # what the parent may call by name
 
@@ -56,6 +59,7 @@ class NeonizeClientSession(NeonizeGroupsMixin):
         self._emit = emit
         self._client = None
         self._connecting = False
+        self._proxy = None
         self._inbox = queue.Queue()
         self._stop_event = threading.Event()
         self._done = threading.Lock()      # guards the one-shot QR end
@@ -67,10 +71,11 @@ class NeonizeClientSession(NeonizeGroupsMixin):
         self._pump.start()
 
     # -- lifecycle ------------------------------------------------------------------------
-    def start(self):
+    def start(self, proxy=None):
         if self._connecting:   # connect() blocks for the whole session
             log.info("account %s: already connecting or connected", self.account_id)
             return
+        self._proxy = proxy
         if self._client is None:
             self._client = self._build_client()
         self._connecting = True
@@ -120,12 +125,14 @@ class NeonizeClientSession(NeonizeGroupsMixin):
         return callback
 
     def _connect(self):
+        settings = ProxySettings(proxy_address=self._proxy) if self._proxy else None
         try:
-            self._client.connect()
+            self._client.connect(settings)
         except Exception as exc:   # noqa: BLE001 - NeonizeError: dial failed and the like
-            log.warning("account %s: connect failed: %s", self.account_id, exc)
+            error = codec.redact(str(exc), self._proxy)
+            log.warning("account %s: connect failed: %s", self.account_id, error)
             self._connecting = False   # before the event: the retry may follow at once
-            self._emit(base.CONNECT_FAILED, {"error": str(exc)})
+            self._emit(base.CONNECT_FAILED, {"error": error})
             return
         self._connecting = self._connected = False
         if not self._stop_event.is_set():
@@ -226,7 +233,7 @@ class NeonizeClientSession(NeonizeGroupsMixin):
 
     def _on_outdated(self, ev):
         self._connected = False
-        self._emit(base.DISCONNECTED, {"reason": "client_outdated", "willReconnect": False})
+        self._emit(base.CLIENT_OUTDATED, {})
 
     # -- messages -------------------------------------------------------------------------
     def _on_message(self, ev):
@@ -313,6 +320,15 @@ class NeonizeClientSession(NeonizeGroupsMixin):
             client.mark_read(*message_ids, chat=chat, sender=author, receipt=ReceiptType.READ)
         except Exception as exc:   # noqa: BLE001 - network errors from the library
             raise base.DriverError("mark read failed: %s" % exc) from exc
+
+    def send_chat_presence(self, to, state):
+        """The typing indicator: `composing` or `paused` in chat `to`."""
+        client = self._connected_client()
+        presence, media = codec.chat_presence(state)
+        try:
+            client.send_chat_presence(codec.parse_jid(to), presence, media)
+        except Exception as exc:   # noqa: BLE001 - SendPresenceError
+            raise base.DriverError("chat presence failed: %s" % exc) from exc
 
     def _connected_client(self):
         if self._client is None or not self._connected:

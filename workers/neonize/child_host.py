@@ -17,7 +17,8 @@ exit) after `stop`, after a final event, and within ~1 s of losing its parent (p
 changed parent pid).
 
 Session class contract: `cls(account_id, session_path, emit)` where `emit(kind, data,
-final=False)` only enqueues; methods start(), stop(), logout(), pair_phone(phone),
+final=False)` only enqueues; methods start(**settings) (settings: `proxy`, only when the
+account has one), stop(), logout(), pair_phone(phone),
 send(SendRequest) -> SendResult, download_media(message) -> bytes.
 """
 import importlib
@@ -126,7 +127,7 @@ class SessionHost:
 
     def _command_loop(self):
         handlers = {
-            "start": lambda arg: self.session.start(),
+            "start": lambda arg: self.session.start(**(arg or {})),
             "logout": lambda arg: self.session.logout(),
             "pair": lambda arg: self.session.pair_phone(arg),
             "send": lambda arg: self.session.send(arg),

@@ -11,7 +11,7 @@ from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import (
     ContextInfo, ExtendedTextMessage, Message, ProtocolMessage, ReactionMessage,
 )
 from neonize.proto.waHistorySync.WAWebProtobufsHistorySync_pb2 import HistorySync
-from neonize.utils.enum import MediaType
+from neonize.utils.enum import ChatPresence, ChatPresenceMedia, MediaType
 
 USER_SERVER = "s.whatsapp.net"
 LID_SERVER = "lid"
@@ -338,3 +338,31 @@ def media_type_for(kind: str) -> MediaType:
         return _MEDIA_TYPES[kind]
     except KeyError:
         raise ValueError("no media type for %r" % kind) from None
+
+
+CHAT_PRESENCES = {"composing": ChatPresence.CHAT_PRESENCE_COMPOSING,
+                  "paused": ChatPresence.CHAT_PRESENCE_PAUSED}
+
+
+def chat_presence(state: str) -> tuple[ChatPresence, ChatPresenceMedia]:
+    """neonize's (presence, media) for our typing state: composing | paused (text)."""
+    try:
+        return CHAT_PRESENCES[state], ChatPresenceMedia.CHAT_PRESENCE_MEDIA_TEXT
+    except KeyError:
+        raise ValueError("unknown chat presence %r" % state) from None
+
+
+def redact(text: str, proxy: str | None) -> str:
+    """`text` (an error) without the proxy's password in it."""
+    if not proxy:
+        return text
+    from urllib.parse import unquote, urlsplit
+    try:
+        password = urlsplit(proxy).password
+    except ValueError:
+        return text
+    if not password:
+        return text
+    for secret in {password, unquote(password)}:
+        text = text.replace(secret, "***")
+    return text

@@ -31,9 +31,10 @@ class NeonizeSession(base.DriverSession):
     the child (or reuses the live one to retry a failed connect, replacing it every
     MAX_CONNECT_FAILURES attempts, or after it died); stop()/logout() end it for good."""
 
-    def __init__(self, driver, account_id, session_path, on_event):
+    def __init__(self, driver, account_id, session_path, on_event, proxy=None):
         self.account_id = account_id
         self.session_path = session_path
+        self._proxy = proxy          # the account's proxy URL, handed to the child on start
         self._driver = driver
         self._on_event = on_event
         self._lock = threading.RLock()
@@ -60,7 +61,7 @@ class NeonizeSession(base.DriverSession):
                     count_session_host_restart(self.account_id)
                 host = self._host = self._driver._spawn_host(self)
             try:
-                host.command("start")
+                host.command("start", {"proxy": self._proxy} if self._proxy else None)
             except base.DriverError as exc:   # the reader reports the child's death
                 log.warning("account %s: cannot start session host: %s", self.account_id, exc)
 
@@ -93,6 +94,9 @@ class NeonizeSession(base.DriverSession):
 
     def mark_read(self, chat_id, message_ids, sender):
         self._live_host().request("mark_read", (chat_id, list(message_ids), sender), PAIR_TIMEOUT)
+
+    def send_chat_presence(self, to, state):
+        self.remote("send_chat_presence", to, state)
 
     def remote(self, name, *args, timeout=PAIR_TIMEOUT):
         """Call `name(*args)` on the child's session object (it must list `name` in its
@@ -185,7 +189,8 @@ class NeonizeDriver(base.Driver):
 
     def open_session(self, account, on_event):
         account_id = _account_id(account)
-        session = NeonizeSession(self, account_id, self.session_path(account_id), on_event)
+        session = NeonizeSession(self, account_id, self.session_path(account_id), on_event,
+                                 proxy=account.get("proxy") if isinstance(account, dict) else None)
         with self._lock:
             self._sessions[account_id] = session
         return session
@@ -224,12 +229,15 @@ class NeonizeDriver(base.Driver):
 
     def delete_session_files(self, account_id):
         path = self.session_path(account_id)
+        removed = False
         for name in (path, path + "-wal", path + "-shm", path + "-journal"):
             try:
                 os.remove(name)
+                removed = True
             except FileNotFoundError:
                 pass
-        log.info("account %s: session file deleted", account_id)
+        if removed:   # a logout and the snapshot's forget both ask; say it once
+            log.info("account %s: session file deleted", account_id)
 
     def export_session(self, account):
         path = self.session_path(account)
