@@ -69,7 +69,7 @@ class ProxyUrl(fields.String):
 
 class SendPolicySchema(Schema):
     """Human-paced sending: opt-in per account (null turns it off)."""
-    typing = fields.Boolean(load_default=False, metadata={
+    typing = fields.Boolean(load_default=False, truthy={True}, falsy={False}, metadata={
         "description": "Show 'typing…' before a text, for a time proportional to its length"})
     minDelayMs = fields.Integer(strict=True, load_default=0,
                                 validate=validate.Range(min=0, max=MAX_DELAY_MS))
