@@ -272,3 +272,29 @@ def test_proxy_forms(client, url, shown):
     response = client.patch("/accounts/acct", json={"proxy": url})
     assert response.status_code == 200 and response.json["account"]["proxy"] == shown
     assert json.dumps(response.json).count("***") == shown.count("***")
+
+
+# -- the rules behind the states -------------------------------------------------------------
+@pytest.mark.parametrize("error,kind", [
+    ('failed to send handshake request: Get "https://web.whatsapp.com/ws/chat": dial tcp: '
+     'lookup web.whatsapp.com on 10.0.0.53:53: no such host', "dns"),
+    ('Get "https://web.whatsapp.com/ws/chat": Forbidden', "proxy"),
+    ("proxyconnect tcp: dial tcp 127.0.0.1:9: connect: connection refused", "proxy"),
+    ("dial tcp 157.240.0.53:443: connect: connection refused", "refused"),
+    ("dial tcp 157.240.0.53:443: i/o timeout", "timeout"),
+    ("dial tcp: connect: network is unreachable", "unreachable"),
+    ("login failed: err-unexpected-state", "login"),
+    ("failed to dial whatsapp web websocket", "network"),
+    ("something else", "other"), (None, "other")])
+def test_error_kinds(error, kind):
+    assert domain.error_kind(error) == kind
+
+
+def test_outdated_errors_and_ban_ends():
+    from wildcat.connection_state import ban_until, is_outdated_error, retry_fields
+    assert is_outdated_error("login failed: err-client-outdated")
+    assert not is_outdated_error("login failed: timeout")
+    assert ban_until(None) is None and ban_until(0) is None and ban_until("x") is None
+    assert ban_until(60) > domain.iso_now()
+    fields = retry_fields(3, 10.0)
+    assert fields["attempts"] == 3 and fields["nextRetryAt"] > domain.iso_now()

@@ -125,3 +125,70 @@ def test_snapshot_restored_onto_empty_data_dir(tmp_path):
         check.close()
     finally:
         runtime.stop(timeout=15)
+
+
+class ProxyRecorder:
+    """A local HTTP proxy that records each CONNECT it is asked for and refuses it (the
+    WhatsApp servers it would tunnel to cannot be reached from here)."""
+
+    def __init__(self):
+        import socketserver
+
+        self.requests = []
+        recorder = self
+
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self):
+                data = b""
+                self.request.settimeout(5)
+                while b"\r\n\r\n" not in data:
+                    chunk = self.request.recv(4096)
+                    if not chunk:
+                        return
+                    data += chunk
+                recorder.requests.append(data.decode("latin-1"))
+                self.request.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+
+    def start(self):
+        import threading
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_the_proxy_carries_the_whatsapp_connection(neonize_app):
+    """PATCH proxy reconnects the real neonize client through it: the proxy sees the
+    CONNECT to WhatsApp's websocket host with the account's credentials; the password
+    never shows in the account's error."""
+    import base64
+
+    recorder = ProxyRecorder().start()
+    try:
+        client = neonize_app.test_client()
+        client.post("/accounts", json={"id": "viaproxy"})
+        url = f"http://alice:pw-s3cret@127.0.0.1:{recorder.port}"
+        response = client.patch("/accounts/viaproxy", json={"proxy": url})
+        assert response.status_code == 200, response.json
+        assert response.json["account"]["proxy"] == f"http://alice:***@127.0.0.1:{recorder.port}"
+        wait_until(lambda: recorder.requests, timeout=60, message="a CONNECT at the proxy")
+        request = recorder.requests[0]
+        assert request.startswith("CONNECT web.whatsapp.com:443 ")
+        auth = [line.split(":", 1)[1].strip() for line in request.split("\r\n")
+                if line.lower().startswith("proxy-authorization:")]
+        assert auth and base64.b64decode(auth[0].split()[1]) == b"alice:pw-s3cret"
+
+        def failed_through_proxy():
+            account = client.get("/accounts/viaproxy").json["account"]
+            return account.get("errorKind") == "proxy" and account
+        account = wait_until(failed_through_proxy, timeout=60, message="a proxy failure")
+        assert "Forbidden" in account["lastError"]      # the proxy's answer failed the dial
+        assert "pw-s3cret" not in account["lastError"]
+    finally:
+        recorder.stop()

@@ -58,7 +58,8 @@ def error_kind(error: str | None) -> str:
 
 
 _ERROR_KINDS = (
-    ("proxy", ("proxy", "socks")),
+    # an HTTP proxy refusing CONNECT surfaces as its bare status text after the URL
+    ("proxy", ("proxy", "socks", '": forbidden', '": bad gateway', '": service unavailable')),
     ("dns", ("no such host", "name resolution", "lookup ")),
     ("refused", ("connection refused",)),
     ("timeout", ("timeout", "timed out", "deadline exceeded")),
