@@ -298,3 +298,13 @@ def test_outdated_errors_and_ban_ends():
     assert ban_until(60) > domain.iso_now()
     fields = retry_fields(3, 10.0)
     assert fields["attempts"] == 3 and fields["nextRetryAt"] > domain.iso_now()
+
+
+def test_a_proxy_changed_in_the_store_by_another_process_is_picked_up(client, runtime):
+    """Another process's PATCH reaches the owner's worker at its next lease renewal."""
+    connected_account(client)
+    runtime.store.update_account("acct", {"proxy": "http://10.9.9.9:3128"})
+    wait_until(lambda: client.get("/sandbox/accounts/acct/connections").json["connections"]
+               [-1]["proxy"] == "http://10.9.9.9:3128", timeout=10,
+               message="a reconnect through the stored proxy")
+    wait_until(lambda: account(client)["currentStatus"] == "connected")

@@ -58,6 +58,7 @@ class AccountWorker:
         self._retry_at = None
         self._start_at = None       # a scheduled first connect (the start spread)
         self._published = None      # (status, reason, errorKind) of the last connection.update
+        self._session_proxy = None  # the proxy the live session was opened with
         self.lease = AccountLease(store, account_id, owner, config.lease_ttl)
         self.snapshots = SessionSnapshots(store, driver, account_id)
 
@@ -308,6 +309,7 @@ class AccountWorker:
         if self.session is None or not self.session.is_alive():
             self._close_session()
             self.session = self.driver.open_session(account, self.on_driver_event)
+            self._session_proxy = account.get("proxy")
         self.set_status(RECONNECTING if has_session or retry else CONNECTING, domain.DIALING,
                         publish=not retry)
         self.session.start()
@@ -500,3 +502,6 @@ class AccountWorker:
             self.current_status = NOT_STARTED
             if self._want_connected:
                 self._retry_at = time.monotonic() + self.config.lease_ttl / 3
+            return
+        if self.session is not None and self.account().get("proxy") != self._session_proxy:
+            self._do_reconnect()   # changed through another process (PATCH reconnects here)
