@@ -7,10 +7,10 @@ import time
 import typing
 
 from wildcat import commands, domain
-from wildcat.domain import (CONNECTED, CONNECTING, DISCONNECTED, LOGGED_OUT, NOT_STARTED,
-                            RECONNECTING, backoff_delay, iso_now, make_event)
 from wildcat.connection_state import (OUTDATED_MESSAGE, ban_until, is_outdated_error,
                                       retry_fields)
+from wildcat.domain import (CONNECTED, CONNECTING, DISCONNECTED, LOGGED_OUT, NOT_STARTED,
+                            RECONNECTING, backoff_delay, iso_now, make_event)
 from wildcat.drivers import base
 from wildcat.errors import AccountBusy, AccountTimeout, AccountUnavailable, NoPendingLogin
 from wildcat.metrics import send_timer
