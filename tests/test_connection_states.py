@@ -27,16 +27,20 @@ def account(client, account_id="acct"):
     return client.get(f"/accounts/{account_id}").json["account"]
 
 
-def connected_account(client, account_id="acct"):
+def connected_account(client, account_id="acct", events=None):
+    """Create, scan, and wait until connected (and its connection.update published)."""
     assert client.post("/accounts", json={"id": account_id}).status_code == 201
     wait_until(lambda: account(client, account_id)["hasQR"], message="a QR")
     assert client.post(f"/sandbox/accounts/{account_id}/scan", json={}).status_code == 200
     wait_until(lambda: account(client, account_id)["currentStatus"] == "connected",
                message="connected")
+    if events is not None:
+        wait_until(lambda: ("connected", "connected") in updates(events, account_id),
+                   message="the connected event")
 
 
 def test_login_states_dialing_then_qr_then_connected(client, events):
-    connected_account(client)
+    connected_account(client, events=events)
     assert updates(events) == [("connecting", "dialing"), ("connecting", "awaiting_qr_scan"),
                                ("connected", "connected")]
     first_qr = next(i for i, e in enumerate(events) if e["event"] == domain.QR)
@@ -48,7 +52,7 @@ def test_login_states_dialing_then_qr_then_connected(client, events):
 
 
 def test_repeated_failures_publish_one_event_and_show_on_the_account(client, events):
-    connected_account(client)
+    connected_account(client, events=events)
     client.post("/sandbox/accounts/acct/fail-connects", json={})
     del events[:]
     assert client.post("/sandbox/accounts/acct/drop").status_code == 200
@@ -74,8 +78,7 @@ def test_repeated_failures_publish_one_event_and_show_on_the_account(client, eve
         "network", "dns"]
 
     client.delete("/sandbox/accounts/acct/fail-connects")
-    wait_until(lambda: account(client)["currentStatus"] == "connected", message="recovered")
-    assert updates(events)[-1] == ("connected", "connected")
+    wait_until(lambda: updates(events)[-1] == ("connected", "connected"), message="recovered")
     assert len(updates(events)) == 4
     shown = account(client)
     assert shown["attempts"] == 0 and "lastError" not in shown and "nextRetryAt" not in shown
@@ -85,7 +88,7 @@ def test_repeated_failures_publish_one_event_and_show_on_the_account(client, eve
 
 
 def test_delete_publishes_account_deleted_and_nothing_else(client, runtime, events):
-    connected_account(client)
+    connected_account(client, events=events)
     hook = client.post("/webhooks", json={"url": "http://127.0.0.1:9/all", "events": ["*"]})
     hook_id = hook.json["webhook"]["id"]
     before = len(runtime.store.list_deliveries(hook_id, limit=1000))
@@ -100,26 +103,27 @@ def test_delete_publishes_account_deleted_and_nothing_else(client, runtime, even
 
 
 def test_stream_replaced_stays_down(client, events):
-    connected_account(client)
+    connected_account(client, events=events)
     assert client.post("/sandbox/accounts/acct/kick",
                        json={"reason": "stream_replaced"}).status_code == 200
-    wait_until(lambda: account(client)["currentStatus"] == "disconnected")
+    wait_until(lambda: updates(events)[-1][0] == "disconnected")
     shown = account(client)
     assert shown["reason"] == "stream_replaced" and "another" in shown["lastError"]
     assert updates(events)[-1] == ("disconnected", "stream_replaced")
     assert account(client).get("nextRetryAt") is None          # no retry is planned
     assert client.post("/accounts/acct/connect").status_code == 200   # taking it back
-    wait_until(lambda: account(client)["currentStatus"] == "connected")
-    assert updates(events)[-2:] == [("reconnecting", "dialing"), ("connected", "connected")]
+    wait_until(lambda: updates(events)[-1] == ("connected", "connected"))
+    assert updates(events)[-3:] == [("disconnected", "stream_replaced"),
+                                    ("reconnecting", "dialing"), ("connected", "connected")]
 
 
 def test_temporary_ban_stays_down_with_its_end(client, events):
-    connected_account(client)
+    connected_account(client, events=events)
     before = time.time()
     assert client.post("/sandbox/accounts/acct/kick", json={
         "reason": "temporary_ban", "expireSeconds": 7200, "code": "BLOCKED_BY_USERS"}
     ).status_code == 200
-    wait_until(lambda: account(client)["currentStatus"] == "disconnected")
+    wait_until(lambda: updates(events)[-1][0] == "disconnected")
     shown = account(client)
     assert shown["reason"] == "temporary_ban" and shown["banCode"] == "BLOCKED_BY_USERS"
     until = time.mktime(time.strptime(shown["until"][:19], "%Y-%m-%dT%H:%M:%S")) - time.timezone
@@ -129,9 +133,9 @@ def test_temporary_ban_stays_down_with_its_end(client, events):
 
 
 def test_client_outdated_is_its_own_reason(client, events):
-    connected_account(client)
+    connected_account(client, events=events)
     client.post("/sandbox/accounts/acct/kick", json={"reason": "client_outdated"})
-    wait_until(lambda: account(client)["currentStatus"] == "disconnected")
+    wait_until(lambda: updates(events)[-1][0] == "disconnected")
     shown = account(client)
     assert shown["reason"] == "client_outdated" and "outdated" in shown["lastError"]
     assert "update WILDCAT" in shown["lastError"]

@@ -250,12 +250,14 @@ class AccountWorker:
         and publish a connection.update when it is news: a change of status, of reason or
         of the kind of error (`errorKind`). A retry failing like the last one only updates
         the stored `lastError`/`attempts`/`nextRetryAt`; `publish=False` stores quietly."""
-        self.current_status = status
-        if status != CONNECTING:
-            self.qr = None
         fields = {"status": status, "reason": reason, "lastUpdate": iso_now(), **extra}
-        if self.lease.held or status in (DISCONNECTED, LOGGED_OUT):
-            self.store.update_account(self.account_id, fields)
+        try:   # stored first: who sees the new status can read its reason
+            if self.lease.held or status in (DISCONNECTED, LOGGED_OUT):
+                self.store.update_account(self.account_id, fields)
+        finally:
+            self.current_status = status
+            if status != CONNECTING:
+                self.qr = None
         key = (status, reason, extra.get("errorKind"))
         if not publish or key == self._published:
             return
