@@ -25,6 +25,12 @@ DNS = ('connect failed: dial tcp: lookup web.whatsapp.com on 127.0.0.53:53: no s
      "Disconnected from here; the session is kept — press Connect (no QR needed)"),
     ({"currentStatus": "connected", "reason": "connected", "lastError": DNS}, "Connected"),
     ({"currentStatus": "not_started"}, "Not started — press Connect"),
+    ({"currentStatus": "connecting", "reason": "dialing"}, "Connecting to WhatsApp's servers"),
+    ({"currentStatus": "reconnecting", "reason": "dialing"}, "Connecting to WhatsApp's servers"),
+    ({"currentStatus": "disconnected", "reason": "temporary_ban",
+      "until": "2030-01-01T00:00:00.000Z"},
+     "WhatsApp temporarily banned this number until 2030-01-01T00:00:00.000Z — wait before "
+     "reconnecting, then send less"),
 ])
 def test_states_in_words(account, words):
     assert explain(account) == words
@@ -37,8 +43,8 @@ def test_no_error_no_words():
 def test_the_api_carries_the_explanation(make_app):
     client = make_app().test_client()
     client.post("/accounts", json={"id": "words"})
-    account = client.get("/accounts/words").json["account"]
-    assert account["explanation"].startswith("Waiting for the QR code to be scanned")
+    wait_until(lambda: client.get("/accounts/words").json["account"]["explanation"].startswith(
+        "Waiting for the QR code to be scanned"), message="the QR explained")
     connected_account(client, "live", "15550002222")
     live = client.get("/accounts/live").json["account"]
     assert live["explanation"] == "Connected" and live["connectedAt"].endswith("Z")
@@ -67,7 +73,8 @@ def test_sandbox_network_outage_is_explained_and_recovers(make_app):
 
     def account():
         return client.get("/accounts/net").json["account"]
-    down = wait_until(lambda: account().get("lastError") and account(), message="lastError")
+    down = wait_until(lambda: (shown := account()).get("lastError")   # not a retry's dialing
+                      and shown["reason"] == "connect_failed" and shown, message="lastError")
     assert down["currentStatus"] == "reconnecting" and down["reason"] == "connect_failed"
     assert "no such host" in down["lastError"]
     assert down["explanation"].startswith("WhatsApp's servers cannot be reached from this "

@@ -5,6 +5,7 @@ REASONS = {
     "awaiting_qr_scan": "Waiting for the QR code to be scanned (WhatsApp → Linked devices), "
                         "or for a pairing code to be typed",
     "restoring_session": "Reconnecting with the saved session",
+    "dialing": "Connecting to WhatsApp's servers",
     "connected": "Connected",
     "connection_lost": "Connection lost — reconnecting by itself",
     "connect_failed": "Could not connect — retrying by itself",
@@ -24,7 +25,7 @@ REASONS = {
 }
 STATUSES = {
     "not_started": "Not started — press Connect",
-    "connecting": REASONS["awaiting_qr_scan"],
+    "connecting": REASONS["dialing"],
     "connected": "Connected",
     "reconnecting": "Reconnecting",
     "disconnected": "Disconnected — press Connect",
@@ -62,8 +63,11 @@ def explain(account: dict) -> str:
     reason = account.get("reason")
     if status == "connected":
         return "Connected"
-    if status == "not_started" or (status == "connecting" and reason != "awaiting_qr_scan"):
+    if status == "not_started" or (status == "connecting"
+                                   and reason not in ("awaiting_qr_scan", "dialing")):
         words = STATUSES.get(status, status)
+    elif reason == "temporary_ban" and account.get("until"):
+        words = REASONS[reason].replace(" — ", f" until {account['until']} — ", 1)
     elif status == "logged_out" and reason not in REASONS:
         words = STATUSES["logged_out"]            # a reason code from whatsmeow
     else:
