@@ -65,7 +65,7 @@ class Account(Open):
     reason = fields.String(metadata={"description": "Why it is in this status (README)"})
     lastError = fields.String()
     errorKind = fields.String(metadata={"description": "The kind of lastError"})
-    attempts = fields.Integer(required=True, metadata={
+    attempts = fields.Integer(metadata={
         "description": "Failed connect attempts since the last connection"})
     nextRetryAt = fields.String(metadata={"description": "When the next attempt dials"})
     until = fields.String(metadata={"description": "End of a temporary ban"})
@@ -77,7 +77,7 @@ class Account(Open):
         "description": "The status, its reason and lastError in words, for operators"})
     owner = fields.String(allow_none=True, metadata={
         "description": "The instance holding the account's lease (null: none holds it)"})
-    proxy = fields.String(required=True, allow_none=True, metadata={
+    proxy = fields.String(allow_none=True, metadata={
         "description": "The account's proxy, password masked (***)"})
     sendPolicy = fields.Dict(metadata={
         "description": "{typing, minDelayMs, maxDelayMs, dailyLimit} or absent"})

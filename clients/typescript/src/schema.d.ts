@@ -67,8 +67,10 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change the account's settings
-         * @description Also open to the account's own token.
+         * Change the account's settings: name, proxy, sendPolicy
+         * @description Changing the proxy reconnects the account through it (the password is never returned: `proxy` shows `***`). sendPolicy null turns pacing off.
+         *
+         *     Also open to the account's own token.
          */
         patch: operations["accounts_update_account"];
         trace?: never;
@@ -923,6 +925,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sandbox/accounts/{account_id}/connections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * The account's connect attempts: when, through which proxy (password masked), with what outcome
+         * @description Sandbox driver only.
+         *
+         *     Also open to the account's own token.
+         */
+        get: operations["sandbox_connections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/sandbox/accounts/{account_id}/drop": {
         parameters: {
             query?: never;
@@ -943,6 +970,37 @@ export interface paths {
          */
         post: operations["sandbox_drop"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sandbox/accounts/{account_id}/fail-connects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make every connect of the account fail with `error` until cleared
+         * @description Sandbox driver only.
+         *
+         *     Also open to the account's own token.
+         */
+        post: operations["sandbox_fail_connects"];
+        /**
+         * Let the account's connects succeed again
+         * @description Sandbox driver only.
+         *
+         *     Also open to the account's own token.
+         */
+        delete: operations["sandbox_clear_failures"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1050,6 +1108,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sandbox/accounts/{account_id}/kick": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * WhatsApp ends the connection for good: stream_replaced, temporary_ban (with expireSeconds) or client_outdated
+         * @description Sandbox driver only.
+         *
+         *     Also open to the account's own token.
+         */
+        post: operations["sandbox_kick"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/sandbox/accounts/{account_id}/network": {
         parameters: {
             query?: never;
@@ -1137,7 +1220,7 @@ export interface paths {
         };
         /**
          * What the simulated network received from the account
-         * @description Sandbox driver only.
+         * @description Sandbox driver only. Each record has `at` (epoch ms); typing indicators are records of type `presence`.
          *
          *     Also open to the account's own token.
          */
@@ -1312,8 +1395,18 @@ export interface components {
             hasQR: boolean;
             createdAt?: string;
             lastUpdate?: string;
+            /** @description Why it is in this status (README) */
             reason?: string;
             lastError?: string;
+            /** @description The kind of lastError */
+            errorKind?: string;
+            /** @description Failed connect attempts since the last connection */
+            attempts?: number;
+            /** @description When the next attempt dials */
+            nextRetryAt?: string;
+            /** @description End of a temporary ban */
+            until?: string;
+            banCode?: string;
             /** @description Own JID once connected */
             jid?: string;
             pushName?: string;
@@ -1323,6 +1416,12 @@ export interface components {
             explanation?: string;
             /** @description The instance holding the account's lease (null: none holds it) */
             owner?: string | null;
+            /** @description The account's proxy, password masked (***) */
+            proxy?: string | null;
+            /** @description {typing, minDelayMs, maxDelayMs, dailyLimit} or absent */
+            sendPolicy?: {
+                [key: string]: unknown;
+            };
         } & {
             [key: string]: unknown;
         };
@@ -1358,8 +1457,27 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        SendPolicy: {
+            /**
+             * @description Show 'typing…' before a text, for a time proportional to its length
+             * @default false
+             */
+            typing: boolean;
+            /** @default 0 */
+            minDelayMs: number;
+            /** @description Defaults to minDelayMs */
+            maxDelayMs?: number;
+            /**
+             * @description Sends a UTC day; null: no limit
+             * @default null
+             */
+            dailyLimit: number | null;
+        };
         UpdateAccount: {
             name?: string | null;
+            /** @description socks5://[user:pass@]host:port or http(s)://…; null: none. Used for this account's WhatsApp connection and media; changing it reconnects. The password is never returned. */
+            proxy?: string | null;
+            sendPolicy?: components["schemas"]["SendPolicy"] | null;
         };
         MessageResponse: {
             /**
@@ -1728,6 +1846,30 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        ConnectAttempt: {
+            /** @description Epoch ms */
+            at: number;
+            /** @description The proxy it connected through (password masked) */
+            proxy?: string | null;
+            /** @enum {string} */
+            outcome?: "connected" | "qr" | "failed";
+        } & {
+            [key: string]: unknown;
+        };
+        ConnectionsResponse: {
+            /**
+             * @description Always true on success
+             * @enum {boolean}
+             */
+            ok: true;
+            connections: components["schemas"]["ConnectAttempt"][];
+        } & {
+            [key: string]: unknown;
+        };
+        FailConnects: {
+            /** @default failed to dial whatsapp web websocket: sandbox network is down */
+            error: string;
+        };
         SandboxGroupInvite: {
             /** @default Sandbox group */
             subject: string;
@@ -1822,6 +1964,14 @@ export interface components {
             fromMe: boolean;
             timestamp?: number;
         };
+        Kick: {
+            /** @enum {string} */
+            reason: "stream_replaced" | "temporary_ban" | "client_outdated";
+            /** @default 3600 */
+            expireSeconds: number;
+            /** @default SENT_TOO_MANY_SAME_MESSAGE */
+            code: string;
+        };
         Network: {
             reachable: boolean;
         };
@@ -1863,7 +2013,7 @@ export interface components {
             /** Format: uri */
             url: string;
             accountId?: string | null;
-            events?: ("message" | "message.sent" | "message.ack" | "message.reaction" | "message.revoked" | "message.edited" | "connection.update" | "qr" | "history.sync" | "group.participants" | "group.update" | "group.joined" | "*")[];
+            events?: ("message" | "message.sent" | "message.ack" | "message.reaction" | "message.revoked" | "message.edited" | "connection.update" | "qr" | "history.sync" | "group.participants" | "group.update" | "group.joined" | "account.deleted" | "*")[];
             secret?: string | null;
         };
         Webhook: {
@@ -1930,7 +2080,7 @@ export interface components {
             /** Format: uri */
             url?: string;
             accountId?: string | null;
-            events?: ("message" | "message.sent" | "message.ack" | "message.reaction" | "message.revoked" | "message.edited" | "connection.update" | "qr" | "history.sync" | "group.participants" | "group.update" | "group.joined" | "*")[];
+            events?: ("message" | "message.sent" | "message.ack" | "message.reaction" | "message.revoked" | "message.edited" | "connection.update" | "qr" | "history.sync" | "group.participants" | "group.update" | "group.joined" | "account.deleted" | "*")[];
             secret?: string | null;
             enabled?: boolean;
         };
@@ -1960,7 +2110,7 @@ export interface components {
             webhookId: string;
             accountId?: string | null;
             /** @enum {string} */
-            event: "message" | "message.sent" | "message.ack" | "message.reaction" | "message.revoked" | "message.edited" | "connection.update" | "qr" | "history.sync" | "group.participants" | "group.update" | "group.joined";
+            event: "message" | "message.sent" | "message.ack" | "message.reaction" | "message.revoked" | "message.edited" | "connection.update" | "qr" | "history.sync" | "group.participants" | "group.update" | "group.joined" | "account.deleted";
             /** @enum {string} */
             status: "pending" | "delivered" | "failed";
             attempts?: number;
@@ -2126,7 +2276,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Over WILDCAT_SEND_RATE_PER_MINUTE; see Retry-After (`rate_limited`) */
+        /** @description Over WILDCAT_SEND_RATE_PER_MINUTE; see Retry-After (`daily_limit`, `rate_limited`, `send_queue_full`) */
         E429: {
             headers: {
                 /** @description The request id (the caller's if sane) */
@@ -2359,7 +2509,14 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "Support line"
+                 *       "name": "Support line",
+                 *       "proxy": "socks5://user:pass@203.0.113.7:1080",
+                 *       "sendPolicy": {
+                 *         "typing": true,
+                 *         "minDelayMs": 2000,
+                 *         "maxDelayMs": 6000,
+                 *         "dailyLimit": 500
+                 *       }
                  *     }
                  */
                 "application/json": components["schemas"]["UpdateAccount"];
@@ -2382,8 +2539,10 @@ export interface operations {
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
             408: components["responses"]["E408"];
+            409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             503: components["responses"]["E503"];
+            504: components["responses"]["E504"];
         };
     };
     chats_list_chats: {
@@ -3834,7 +3993,105 @@ export interface operations {
             };
         };
     };
+    sandbox_connections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request id (the caller's if sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionsResponse"];
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            503: components["responses"]["E503"];
+        };
+    };
     sandbox_drop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request id (the caller's if sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OkResponse"];
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
+            503: components["responses"]["E503"];
+        };
+    };
+    sandbox_fail_connects: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FailConnects"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request id (the caller's if sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OkResponse"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
+            503: components["responses"]["E503"];
+        };
+    };
+    sandbox_clear_failures: {
         parameters: {
             query?: never;
             header?: never;
@@ -4047,6 +4304,49 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MessageIdResponse"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
+            503: components["responses"]["E503"];
+        };
+    };
+    sandbox_kick: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "temporary_ban",
+                 *       "expireSeconds": 3600
+                 *     }
+                 */
+                "application/json": components["schemas"]["Kick"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request id (the caller's if sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OkResponse"];
                 };
             };
             400: components["responses"]["E400"];

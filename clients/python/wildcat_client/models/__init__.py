@@ -6,6 +6,7 @@ from .account_created_response import AccountCreatedResponse
 from .account_current_status import AccountCurrentStatus
 from .account_list_response import AccountListResponse
 from .account_response import AccountResponse
+from .account_send_policy import AccountSendPolicy
 from .account_status import AccountStatus
 from .account_status_response import AccountStatusResponse
 from .account_status_response_status import AccountStatusResponseStatus
@@ -13,7 +14,10 @@ from .accounts_get_qr_format import AccountsGetQrFormat
 from .chat import Chat
 from .chat_read_response import ChatReadResponse
 from .chats_response import ChatsResponse
+from .connect_attempt import ConnectAttempt
+from .connect_attempt_outcome import ConnectAttemptOutcome
 from .connection_response import ConnectionResponse
+from .connections_response import ConnectionsResponse
 from .create_account import CreateAccount
 from .create_group import CreateGroup
 from .create_webhook import CreateWebhook
@@ -27,6 +31,7 @@ from .delivery_payload_type_0 import DeliveryPayloadType0
 from .delivery_response import DeliveryResponse
 from .delivery_status import DeliveryStatus
 from .error import Error
+from .fail_connects import FailConnects
 from .group import Group
 from .group_response import GroupResponse
 from .group_summary import GroupSummary
@@ -46,6 +51,8 @@ from .inbound_type import InboundType
 from .invite_response import InviteResponse
 from .join_group import JoinGroup
 from .joined_response import JoinedResponse
+from .kick import Kick
+from .kick_reason import KickReason
 from .last_message import LastMessage
 from .message import Message
 from .message_id_response import MessageIdResponse
@@ -85,6 +92,7 @@ from .sandbox_inbound_files_body_type import SandboxInboundFilesBodyType
 from .sandbox_invite_response import SandboxInviteResponse
 from .scan import Scan
 from .scan_response import ScanResponse
+from .send_policy import SendPolicy
 from .send_text import SendText
 from .sent_item import SentItem
 from .sent_response import SentResponse
@@ -109,6 +117,7 @@ __all__ = (
     "AccountCurrentStatus",
     "AccountListResponse",
     "AccountResponse",
+    "AccountSendPolicy",
     "AccountStatus",
     "AccountStatusResponse",
     "AccountStatusResponseStatus",
@@ -116,7 +125,10 @@ __all__ = (
     "Chat",
     "ChatReadResponse",
     "ChatsResponse",
+    "ConnectAttempt",
+    "ConnectAttemptOutcome",
     "ConnectionResponse",
+    "ConnectionsResponse",
     "CreateAccount",
     "CreateGroup",
     "CreateWebhook",
@@ -130,6 +142,7 @@ __all__ = (
     "DeliveryResponse",
     "DeliveryStatus",
     "Error",
+    "FailConnects",
     "Group",
     "GroupResponse",
     "GroupSummary",
@@ -149,6 +162,8 @@ __all__ = (
     "InviteResponse",
     "JoinGroup",
     "JoinedResponse",
+    "Kick",
+    "KickReason",
     "LastMessage",
     "Message",
     "MessageIdResponse",
@@ -188,6 +203,7 @@ __all__ = (
     "SandboxInviteResponse",
     "Scan",
     "ScanResponse",
+    "SendPolicy",
     "SendText",
     "SentItem",
     "SentResponse",

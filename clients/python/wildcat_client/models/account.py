@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -9,6 +9,10 @@ from attrs import field as _attrs_field
 from ..models.account_current_status import AccountCurrentStatus
 from ..models.account_status import AccountStatus
 from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.account_send_policy import AccountSendPolicy
+
 
 T = TypeVar("T", bound="Account")
 
@@ -25,13 +29,20 @@ class Account:
         status (AccountStatus | Unset):
         created_at (str | Unset):
         last_update (str | Unset):
-        reason (str | Unset):
+        reason (str | Unset): Why it is in this status (README)
         last_error (str | Unset):
+        error_kind (str | Unset): The kind of lastError
+        attempts (int | Unset): Failed connect attempts since the last connection
+        next_retry_at (str | Unset): When the next attempt dials
+        until (str | Unset): End of a temporary ban
+        ban_code (str | Unset):
         jid (str | Unset): Own JID once connected
         push_name (str | Unset):
         connected_at (str | Unset): When it last became connected
         explanation (str | Unset): The status, its reason and lastError in words, for operators
         owner (None | str | Unset): The instance holding the account's lease (null: none holds it)
+        proxy (None | str | Unset): The account's proxy, password masked (***)
+        send_policy (AccountSendPolicy | Unset): {typing, minDelayMs, maxDelayMs, dailyLimit} or absent
     """
 
     field_id: str
@@ -44,11 +55,18 @@ class Account:
     last_update: str | Unset = UNSET
     reason: str | Unset = UNSET
     last_error: str | Unset = UNSET
+    error_kind: str | Unset = UNSET
+    attempts: int | Unset = UNSET
+    next_retry_at: str | Unset = UNSET
+    until: str | Unset = UNSET
+    ban_code: str | Unset = UNSET
     jid: str | Unset = UNSET
     push_name: str | Unset = UNSET
     connected_at: str | Unset = UNSET
     explanation: str | Unset = UNSET
     owner: None | str | Unset = UNSET
+    proxy: None | str | Unset = UNSET
+    send_policy: AccountSendPolicy | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -75,6 +93,16 @@ class Account:
 
         last_error = self.last_error
 
+        error_kind = self.error_kind
+
+        attempts = self.attempts
+
+        next_retry_at = self.next_retry_at
+
+        until = self.until
+
+        ban_code = self.ban_code
+
         jid = self.jid
 
         push_name = self.push_name
@@ -88,6 +116,16 @@ class Account:
             owner = UNSET
         else:
             owner = self.owner
+
+        proxy: None | str | Unset
+        if isinstance(self.proxy, Unset):
+            proxy = UNSET
+        else:
+            proxy = self.proxy
+
+        send_policy: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.send_policy, Unset):
+            send_policy = self.send_policy.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -111,6 +149,16 @@ class Account:
             field_dict["reason"] = reason
         if last_error is not UNSET:
             field_dict["lastError"] = last_error
+        if error_kind is not UNSET:
+            field_dict["errorKind"] = error_kind
+        if attempts is not UNSET:
+            field_dict["attempts"] = attempts
+        if next_retry_at is not UNSET:
+            field_dict["nextRetryAt"] = next_retry_at
+        if until is not UNSET:
+            field_dict["until"] = until
+        if ban_code is not UNSET:
+            field_dict["banCode"] = ban_code
         if jid is not UNSET:
             field_dict["jid"] = jid
         if push_name is not UNSET:
@@ -121,11 +169,17 @@ class Account:
             field_dict["explanation"] = explanation
         if owner is not UNSET:
             field_dict["owner"] = owner
+        if proxy is not UNSET:
+            field_dict["proxy"] = proxy
+        if send_policy is not UNSET:
+            field_dict["sendPolicy"] = send_policy
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.account_send_policy import AccountSendPolicy
+
         d = dict(src_dict)
         field_id = d.pop("_id")
 
@@ -157,6 +211,16 @@ class Account:
 
         last_error = d.pop("lastError", UNSET)
 
+        error_kind = d.pop("errorKind", UNSET)
+
+        attempts = d.pop("attempts", UNSET)
+
+        next_retry_at = d.pop("nextRetryAt", UNSET)
+
+        until = d.pop("until", UNSET)
+
+        ban_code = d.pop("banCode", UNSET)
+
         jid = d.pop("jid", UNSET)
 
         push_name = d.pop("pushName", UNSET)
@@ -174,6 +238,22 @@ class Account:
 
         owner = _parse_owner(d.pop("owner", UNSET))
 
+        def _parse_proxy(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        proxy = _parse_proxy(d.pop("proxy", UNSET))
+
+        _send_policy = d.pop("sendPolicy", UNSET)
+        send_policy: AccountSendPolicy | Unset
+        if isinstance(_send_policy, Unset):
+            send_policy = UNSET
+        else:
+            send_policy = AccountSendPolicy.from_dict(_send_policy)
+
         account = cls(
             field_id=field_id,
             name=name,
@@ -185,11 +265,18 @@ class Account:
             last_update=last_update,
             reason=reason,
             last_error=last_error,
+            error_kind=error_kind,
+            attempts=attempts,
+            next_retry_at=next_retry_at,
+            until=until,
+            ban_code=ban_code,
             jid=jid,
             push_name=push_name,
             connected_at=connected_at,
             explanation=explanation,
             owner=owner,
+            proxy=proxy,
+            send_policy=send_policy,
         )
 
         account.additional_properties = d

@@ -2,6 +2,7 @@ from enum import StrEnum
 
 
 class DeliveryEvent(StrEnum):
+    ACCOUNT_DELETED = "account.deleted"
     CONNECTION_UPDATE = "connection.update"
     GROUP_JOINED = "group.joined"
     GROUP_PARTICIPANTS = "group.participants"

@@ -2,6 +2,7 @@ from enum import StrEnum
 
 
 class UpdateWebhookEventsItem(StrEnum):
+    ACCOUNT_DELETED = "account.deleted"
     CONNECTION_UPDATE = "connection.update"
     GROUP_JOINED = "group.joined"
     GROUP_PARTICIPANTS = "group.participants"
@@ -14,7 +15,7 @@ class UpdateWebhookEventsItem(StrEnum):
     MESSAGE_REVOKED = "message.revoked"
     MESSAGE_SENT = "message.sent"
     QR = "qr"
-    VALUE_12 = "*"
+    VALUE_13 = "*"
 
     def __str__(self) -> str:
         return str(self.value)

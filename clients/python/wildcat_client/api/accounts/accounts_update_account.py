@@ -67,6 +67,11 @@ def _parse_response(
 
         return response_408
 
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 413:
         response_413 = Error.from_dict(response.json())
 
@@ -76,6 +81,11 @@ def _parse_response(
         response_503 = Error.from_dict(response.json())
 
         return response_503
+
+    if response.status_code == 504:
+        response_504 = Error.from_dict(response.json())
+
+        return response_504
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -100,9 +110,12 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: UpdateAccount,
 ) -> Response[AccountResponse | Error]:
-    """Change the account's settings
+    """Change the account's settings: name, proxy, sendPolicy
 
-     Also open to the account's own token.
+     Changing the proxy reconnects the account through it (the password is never returned: `proxy` shows
+    `***`). sendPolicy null turns pacing off.
+
+    Also open to the account's own token.
 
     Args:
         account_id (str):
@@ -134,9 +147,12 @@ def sync(
     client: AuthenticatedClient | Client,
     body: UpdateAccount,
 ) -> AccountResponse | Error | None:
-    """Change the account's settings
+    """Change the account's settings: name, proxy, sendPolicy
 
-     Also open to the account's own token.
+     Changing the proxy reconnects the account through it (the password is never returned: `proxy` shows
+    `***`). sendPolicy null turns pacing off.
+
+    Also open to the account's own token.
 
     Args:
         account_id (str):
@@ -163,9 +179,12 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: UpdateAccount,
 ) -> Response[AccountResponse | Error]:
-    """Change the account's settings
+    """Change the account's settings: name, proxy, sendPolicy
 
-     Also open to the account's own token.
+     Changing the proxy reconnects the account through it (the password is never returned: `proxy` shows
+    `***`). sendPolicy null turns pacing off.
+
+    Also open to the account's own token.
 
     Args:
         account_id (str):
@@ -195,9 +214,12 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: UpdateAccount,
 ) -> AccountResponse | Error | None:
-    """Change the account's settings
+    """Change the account's settings: name, proxy, sendPolicy
 
-     Also open to the account's own token.
+     Changing the proxy reconnects the account through it (the password is never returned: `proxy` shows
+    `***`). sendPolicy null turns pacing off.
+
+    Also open to the account's own token.
 
     Args:
         account_id (str):

@@ -77,7 +77,8 @@ def sync_detailed(
 ) -> Response[Error | SentResponse]:
     """What the simulated network received from the account
 
-     Sandbox driver only.
+     Sandbox driver only. Each record has `at` (epoch ms); typing indicators are records of type
+    `presence`.
 
     Also open to the account's own token.
 
@@ -110,7 +111,8 @@ def sync(
 ) -> Error | SentResponse | None:
     """What the simulated network received from the account
 
-     Sandbox driver only.
+     Sandbox driver only. Each record has `at` (epoch ms); typing indicators are records of type
+    `presence`.
 
     Also open to the account's own token.
 
@@ -138,7 +140,8 @@ async def asyncio_detailed(
 ) -> Response[Error | SentResponse]:
     """What the simulated network received from the account
 
-     Sandbox driver only.
+     Sandbox driver only. Each record has `at` (epoch ms); typing indicators are records of type
+    `presence`.
 
     Also open to the account's own token.
 
@@ -169,7 +172,8 @@ async def asyncio(
 ) -> Error | SentResponse | None:
     """What the simulated network received from the account
 
-     Sandbox driver only.
+     Sandbox driver only. Each record has `at` (epoch ms); typing indicators are records of type
+    `presence`.
 
     Also open to the account's own token.
 
