@@ -49,9 +49,7 @@ class NeonizeClientSession(NeonizeGroupsMixin):
     when it has one: WhatsApp's socket and media); neonize callbacks only queue events,
     which an event pump thread normalises and emits. Lives until the process ends."""
 
-    REMOTE_METHODS = ("send_chat_presence",)
-
-    REMOTE_METHODS = GROUP_REMOTE_METHODS   # what the parent may call by name
+    REMOTE_METHODS = (*GROUP_REMOTE_METHODS, "send_chat_presence")   # callable by name
 
     def __init__(self, account_id, session_path, emit):
         self.account_id = account_id
