@@ -17,10 +17,11 @@ class FakeSession:
 
     REMOTE_METHODS = ("echo",)
 
-    def __init__(self, account_id, session_path, emit):
+    def __init__(self, account_id, session_path, emit, gate=None):
         self.account_id = account_id
         self.session_path = session_path
         self.emit = emit
+        self.gate = gate
         self.connected = False
         self.qr_shown = False
         self.sent = 0

@@ -171,10 +171,10 @@ def test_start_twice_keeps_one_child(make_driver):
 def test_qr_timeout_is_forwarded_and_not_reported_as_death(make_driver):
     session, log = open_session(make_driver("tests.fake_sessions:QrTimeoutSession"))
     session.start()
-    log.wait_for(base.QR_TIMEOUT)
     pid = session.pid
-    session._host.join(5)   # the reader has handled the child's exit
-    assert process_gone(pid) and not session.is_alive()
+    log.wait_for(base.QR_TIMEOUT)
+    wait_until(lambda: process_gone(pid))   # its host held only this account: it ends
+    assert not session.is_alive() and session.pid is None
     assert base.DISCONNECTED not in log.kinds()
     session.start()   # a new child for a new QR login
     log.wait_for(base.QR, count=2)
@@ -187,14 +187,17 @@ def test_silent_child_is_killed_by_the_heartbeat(make_driver):
     session, log = open_session(driver)
     session.start()
     log.wait_for(base.QR)
-    os.kill(session.pid, signal.SIGSTOP)   # alive but answering nothing
+    frozen = session.pid
+    os.kill(frozen, signal.SIGSTOP)   # alive but answering nothing
     started = time.monotonic()
     with pytest.raises(base.DriverError):   # the pending send fails with the child
         session.send(base.SendRequest(kind="text", to="1@s.whatsapp.net", text="stuck"))
     assert time.monotonic() - started < 5
     event = log.wait_for(base.DISCONNECTED, timeout=5)
-    assert event.data == {"reason": "session_host_died", "willReconnect": False}
-    assert process_gone(session.pid) and not session.is_alive()
+    assert event.data == {"reason": "session_host_died", "willReconnect": True}
+    assert process_gone(frozen) and session.is_alive()
+    log.wait_for(base.QR, count=2, timeout=10)   # the pool restarted it in a fresh host
+    assert session.pid not in (None, frozen)
 
 
 def test_stop_kills_a_child_that_does_not_stop(make_driver):
@@ -229,33 +232,45 @@ def test_close_stops_every_session_in_parallel(make_driver):
 
 
 # -- (b) the real neonize client, offline --------------------------------------------------
-def test_real_neonize_offline_retry_restart_kill_and_stop(make_driver):
-    session, log = open_session(make_driver("workers.neonize.child_client:NeonizeClientSession"))
+def test_real_neonize_offline_retry_leak_replacement_kill_and_stop(make_driver):
+    driver = make_driver("workers.neonize.child_client:NeonizeClientSession",
+                         heartbeat_interval=0.2, restart_backoff_base=0.1)
+    session, log = open_session(driver)
     session.start()
     assert DIAL_ERROR in log.wait_for(base.CONNECT_FAILED, timeout=15).data["error"]
     first = session.pid
-    for attempt in range(2, 6):   # retries reuse the live child
+    host = driver.pool.hosts()[0]
+    wait_until(lambda: host.figures.get("fds"), timeout=5)
+    # each failed neonize connect leaks one descriptor: three more and the host is replaced
+    driver.pool.max_fds = host.figures["fds"] + 2
+    attempt = 1
+    while base.DISCONNECTED not in log.kinds():
+        assert attempt < 30, "the leaking host was never replaced"
+        attempt += 1
+        fds = host.figures["fds"]
         session.start()
-        log.wait_for(base.CONNECT_FAILED, count=attempt)
-        assert session.pid == first
-    session.start()   # 5 failures: a fresh child (each failed connect leaks an fd)
-    log.wait_for(base.CONNECT_FAILED, count=6, timeout=15)
+        log.wait_for(base.CONNECT_FAILED, count=attempt, timeout=15)
+        # the next heartbeat reports the leaked descriptor (or the host is already gone)
+        wait_until(lambda: host.figures["fds"] > fds or base.DISCONNECTED in log.kinds())
+    moved = log.wait_for(base.DISCONNECTED)
+    assert moved.data == {"reason": "session_host_replaced", "willReconnect": True}
+    log.wait_for(base.CONNECT_FAILED, count=attempt + 1, timeout=15)   # started there at once
     second = session.pid
-    assert second != first and process_gone(first)
-    assert base.DISCONNECTED not in log.kinds()
+    assert second != first and process_gone(first) and driver.pool.replacements == 1
+    driver.pool.max_fds = 10_000
 
     os.kill(second, signal.SIGKILL)
-    died = log.wait_for(base.DISCONNECTED)
-    assert died.data == {"reason": "session_host_died", "willReconnect": False}
-    wait_until(lambda: not session.is_alive())
-    session.start()
-    assert DIAL_ERROR in log.wait_for(base.CONNECT_FAILED, count=7, timeout=15).data["error"]
+    died = log.wait_for(base.DISCONNECTED, count=2)
+    assert died.data == {"reason": "session_host_died", "willReconnect": True}
+    assert session.is_alive()   # the pool restarts it by itself, after a backoff
+    failed = log.wait_for(base.CONNECT_FAILED, count=attempt + 2, timeout=15)
+    assert DIAL_ERROR in failed.data["error"]
     third = session.pid
     assert third not in (first, second) and session.is_alive()
 
     session.stop()
     assert process_gone(third) and not child_pids() and not session.is_alive()
-    assert log.kinds().count(base.DISCONNECTED) == 1
+    assert log.kinds().count(base.DISCONNECTED) == 2
 
 
 # -- (c) the child never outlives its parent ----------------------------------------------

@@ -44,6 +44,9 @@ MESSAGE = "message"            # data: normalised message (see module docstring)
 RECEIPT = "receipt"            # data: {chatId, messageIds: [..], type: delivered|read|played, timestamp ms, from}
 HISTORY = "history"            # data: {syncType, chats: [{chatId, name, unreadCount, lastMessageTime, isGroup}], messages: [normalised]}
 SESSION_CHANGED = "session_changed"  # data: {}  the session store changed; snapshot it
+KEEPALIVE = "keepalive"        # data: {timedOut: bool, errorCount: int, lastSuccess: ms|None}
+                               # timedOut: WhatsApp stopped answering keepalives while
+                               # connected; False: it answers again
 
 
 @dataclasses.dataclass
@@ -220,6 +223,11 @@ class Driver(abc.ABC):
 
     def import_session(self, account: dict, data: bytes) -> None:
         """Restore a login exported by export_session (local files were lost)."""
+
+    def liveness(self, account: dict) -> dict | None:
+        """{lastSeenAt: epoch ms | None (last frame or event from WhatsApp), keepaliveTimeout:
+        bool (keepalives unanswered right now)} for the account, None when unknown."""
+        return None
 
     def close(self) -> None:
         """Release driver-wide resources at shutdown."""

@@ -13,6 +13,7 @@ import time
 from wildcat.drivers import base
 from wildcat.drivers.sandbox_group_session import SandboxGroupSession
 from wildcat.drivers.sandbox_groups import network
+from wildcat.drivers.liveness import LivenessBook
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,7 @@ class SandboxDriver(base.Driver):
         self.unreachable = set()   # account ids whose connects fail (servers unreachable)
         self.connections = {}  # account id -> its connect attempts: {at, proxy, outcome}
         self.failing = {}      # account id -> the error its connects fail with, until cleared
+        self._liveness = LivenessBook()
 
     # -- Driver --------------------------------------------------------------------------
     def open_session(self, account, on_event):
@@ -74,6 +76,9 @@ class SandboxDriver(base.Driver):
     def export_session(self, account):
         jid = self._logins.get(account["_id"])
         return json.dumps({"jid": jid}).encode() if jid else None
+
+    def liveness(self, account):
+        return self._liveness.view(account["_id"])
 
     def import_session(self, account, data):
         jid = json.loads(data.decode()).get("jid")
@@ -165,6 +170,7 @@ class SandboxSession(SandboxGroupSession, base.DriverSession):
         self._closed = False
 
     def emit(self, kind, data=None):
+        self.driver._liveness.of(self.account_id).observe(kind, data or {})
         self.on_event(base.DriverEvent(kind, data or {}))
 
     def start(self):

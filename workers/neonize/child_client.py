@@ -12,18 +12,21 @@ import time
 from neonize.client import NewClient, ProxySettings
 from neonize.events import (
     ClientOutdatedEv, ConnectedEv, ConnectFailureEv, DisconnectedEv, HistorySyncEv,
-    LoggedOutEv, MessageEv, PairStatusEv, ReceiptEv, StreamReplacedEv, TemporaryBanEv,
+    KeepAliveRestoredEv, KeepAliveTimeoutEv, LoggedOutEv, MessageEv, PairStatusEv, ReceiptEv,
+    StreamReplacedEv, TemporaryBanEv,
 )
 from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import Message
 
 from wildcat.drivers import base
 from workers.neonize import codec, codec_groups
 from workers.neonize.child_groups import GROUP_REMOTE_METHODS, NeonizeGroupsMixin
+from workers.neonize.child_lanes import FfiGate
 
 log = logging.getLogger(__name__)
 
 QR_TIMEOUT = 170.0        # 6 codes last ~160 s; after that neonize hangs in FetchMe forever
 FFMPEG_TIMEOUT = 60.0
+CONNECT_GATE_HOLD = 5.0   # connect() writes Go's maps first thing; a dial may then take 60 s
 OPUS_MIMETYPE = "audio/ogg; codecs=opus"
 
 
@@ -47,17 +50,21 @@ class NeonizeClientSession(NeonizeGroupsMixin):
     """The session host's session object (see workers.neonize.child_host for the contract).
     start() runs the blocking neonize connect() in a thread (through the account's proxy
     when it has one: WhatsApp's socket and media); neonize callbacks only queue events,
-    which an event pump thread normalises and emits. Lives until the process ends."""
+    which an event pump thread normalises and emits. Calls that write neonize's
+    process-wide Go maps (creating, connecting, stopping, logging out a client) hold the
+    host's gate exclusively; the others hold it shared. Lives until its host removes it."""
 
     REMOTE_METHODS = (*GROUP_REMOTE_METHODS, "send_chat_presence")   # callable by name
 
-    def __init__(self, account_id, session_path, emit):
+    def __init__(self, account_id, session_path, emit, gate=None):
         self.account_id = account_id
         self.session_path = session_path
         self._emit = emit
+        self._gate = gate or FfiGate()
         self._client = None
         self._connecting = False
         self._proxy = None
+        self._dialled = threading.Event()   # connect() is past its Go map writes
         self._inbox = queue.Queue()
         self._stop_event = threading.Event()
         self._done = threading.Lock()      # guards the one-shot QR end
@@ -74,18 +81,33 @@ class NeonizeClientSession(NeonizeGroupsMixin):
             log.info("account %s: already connecting or connected", self.account_id)
             return
         self._proxy = proxy
-        if self._client is None:
-            self._client = self._build_client()
-        self._connecting = True
-        threading.Thread(target=self._connect, daemon=True,
-                         name="neonize-connect-%s" % self.account_id).start()
+        with self._gate.exclusive("connect of %s" % self.account_id):
+            if self._client is None:
+                self._client = self._build_client()
+            self._connecting = True
+            self._dialled.clear()
+            threading.Thread(target=self._connect, daemon=True,
+                             name="neonize-connect-%s" % self.account_id).start()
+            # Go registers the client in its maps first thing; hold the gate until a sign
+            # that it did (a QR, an event, an error), never through a whole dial
+            if not self._dialled.wait(CONNECT_GATE_HOLD):
+                log.info("account %s: still dialling after %.0fs", self.account_id,
+                         CONNECT_GATE_HOLD)
 
     def stop(self):
         self._stop_event.set()
         if self._qr_timer is not None:
             self._qr_timer.cancel()
-        if self._connecting:
-            self._client.stop()   # may block ~60 s during a dial; the host bounds it
+        client = self._client
+        if client is None:
+            return
+        with self._gate.exclusive("stop of %s" % self.account_id):
+            if self._connecting:
+                client.stop()   # may block ~60 s during a dial; the lane does not wait
+            # its GC finalizer would call Go's Stop(uuid) on a later client of this account
+            finalizer = getattr(client, "_stop_finalizer", None)
+            if finalizer is not None:
+                finalizer.detach()
 
     def logout(self):
         if self._client is None or not self._logged_in:
@@ -95,7 +117,8 @@ class NeonizeClientSession(NeonizeGroupsMixin):
                         self.account_id)
             return
         try:
-            self._client.logout()
+            with self._gate.exclusive("logout of %s" % self.account_id):
+                self._client.logout()
         except Exception as exc:   # noqa: BLE001 - the session file is deleted anyway
             log.warning("account %s: server-side logout failed: %s", self.account_id, exc)
         self._logged_in = self._connected = False
@@ -112,6 +135,7 @@ class NeonizeClientSession(NeonizeGroupsMixin):
             ClientOutdatedEv: self._on_outdated, MessageEv: self._on_message,
             ReceiptEv: self._on_receipt, HistorySyncEv: self._on_history,
             **self._group_handlers(),
+            KeepAliveTimeoutEv: self._on_keepalive, KeepAliveRestoredEv: self._on_keepalive,
         }
         for event_type, handler in handlers.items():   # all before connect(): it snapshots
             client.event(event_type)(self._queueing(handler))
@@ -119,6 +143,7 @@ class NeonizeClientSession(NeonizeGroupsMixin):
 
     def _queueing(self, handler):
         def callback(_client, ev):
+            self._dialled.set()
             self._inbox.put((handler, ev))   # Go's callback thread: return at once
         return callback
 
@@ -129,9 +154,11 @@ class NeonizeClientSession(NeonizeGroupsMixin):
         except Exception as exc:   # noqa: BLE001 - NeonizeError: dial failed and the like
             error = codec.redact(str(exc), self._proxy)
             log.warning("account %s: connect failed: %s", self.account_id, error)
+            self._dialled.set()
             self._connecting = False   # before the event: the retry may follow at once
             self._emit(base.CONNECT_FAILED, {"error": error})
             return
+        self._dialled.set()
         self._connecting = self._connected = False
         if not self._stop_event.is_set():
             self._emit(base.DISCONNECTED, {"reason": "client_stopped", "willReconnect": False})
@@ -146,6 +173,7 @@ class NeonizeClientSession(NeonizeGroupsMixin):
 
     # -- login ----------------------------------------------------------------------------
     def _on_qr(self, _client, data):
+        self._dialled.set()
         if not self._qr_seen:
             self._qr_seen = True
             self._qr_timer = threading.Timer(QR_TIMEOUT, self._end_qr, args=("timeout",))
@@ -154,6 +182,7 @@ class NeonizeClientSession(NeonizeGroupsMixin):
         self._emit(base.QR, {"code": data.decode("utf-8", "replace")})
 
     def _on_login_status(self, status):
+        self._dialled.set()
         log.info("account %s: login status %s", self.account_id, status)
         if status != "success":
             self._end_qr(status)
@@ -177,7 +206,8 @@ class NeonizeClientSession(NeonizeGroupsMixin):
             raise base.DriverError("the account is already logged in")
         digits = "".join(ch for ch in str(phone) if ch.isdigit())
         try:
-            return self._client.PairPhone(digits, True)
+            with self._gate.shared():
+                return self._client.PairPhone(digits, True)
         except Exception as exc:   # noqa: BLE001 - PairPhoneError
             raise base.DriverError("pairing failed: %s" % exc) from exc
 
@@ -233,6 +263,9 @@ class NeonizeClientSession(NeonizeGroupsMixin):
         self._connected = False
         self._emit(base.CLIENT_OUTDATED, {})
 
+    def _on_keepalive(self, ev):
+        self._emit(base.KEEPALIVE, codec.normalise_keepalive(ev))
+
     # -- messages -------------------------------------------------------------------------
     def _on_message(self, ev):
         data = codec.normalise_message(ev, self._own()[0])
@@ -250,8 +283,9 @@ class NeonizeClientSession(NeonizeGroupsMixin):
     def send(self, request):
         client = self._connected_client()
         try:
-            message = self._build(client, request)
-            response = client.send_message(codec.parse_jid(request.to), message)
+            with self._gate.shared():
+                message = self._build(client, request)
+                response = client.send_message(codec.parse_jid(request.to), message)
         except base.DriverError:
             raise
         except Exception as exc:   # noqa: BLE001 - SendMessageError, UploadError, ...
@@ -300,7 +334,8 @@ class NeonizeClientSession(NeonizeGroupsMixin):
         if not message.get("raw"):
             raise base.DriverError("the message has no stored media reference")
         try:
-            data = client.download_any(Message.FromString(message["raw"]))
+            with self._gate.shared():
+                data = client.download_any(Message.FromString(message["raw"]))
         except Exception as exc:   # noqa: BLE001 - DownloadError (expired media, ...)
             raise base.DriverError("download failed: %s" % exc) from exc
         if data is None:
@@ -315,7 +350,9 @@ class NeonizeClientSession(NeonizeGroupsMixin):
         chat = codec.parse_jid(chat_id)
         author = codec.parse_jid(sender) if sender else chat
         try:
-            client.mark_read(*message_ids, chat=chat, sender=author, receipt=ReceiptType.READ)
+            with self._gate.shared():
+                client.mark_read(*message_ids, chat=chat, sender=author,
+                                 receipt=ReceiptType.READ)
         except Exception as exc:   # noqa: BLE001 - network errors from the library
             raise base.DriverError("mark read failed: %s" % exc) from exc
 

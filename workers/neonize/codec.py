@@ -230,6 +230,16 @@ def normalise_receipt(ev: neonize_proto.Receipt) -> dict | None:
             "self": own_device or src.IsFromMe}
 
 
+def normalise_keepalive(ev) -> dict:
+    """The KEEPALIVE event data of a KeepAliveTimeoutEv (timedOut, with whatsmeow's count of
+    failed pings and its last success) or a KeepAliveRestoredEv (not timed out)."""
+    if isinstance(ev, neonize_proto.KeepAliveRestored):
+        return {"timedOut": False, "errorCount": 0, "lastSuccess": None}
+    last = int(ev.LastSuccess)
+    return {"timedOut": True, "errorCount": int(ev.ErrorCount),
+            "lastSuccess": _ms(last) if last > 0 else None}
+
+
 def normalise_history(ev: neonize_proto.HistorySync, own_jid: str | None) -> dict:
     """The HISTORY event data of a HistorySyncEv: chats plus their normalised messages."""
     data, own = ev.Data, _clean(own_jid)

@@ -1,9 +1,9 @@
-"""The neonize driver: each account's neonize client runs in its own spawned child process
-(workers.neonize.child_host), driven over a pipe.
+"""The neonize driver: accounts' neonize clients run in spawned session-host child processes
+(workers.neonize.child_host), up to K accounts per host, driven over a pipe.
 
 This module never imports neonize, directly or indirectly: neonize's Go runtime does not
 survive fork, its globals race, a stuck QR login blocks forever and each failed connect leaks
-an fd. In a child all of that costs one account a restart, never the web process.
+an fd. In a child all of that costs that host's accounts a restart, never the web process.
 """
 import logging
 import os
@@ -12,8 +12,8 @@ import tempfile
 import threading
 
 from wildcat.drivers import base
-from wildcat.metrics import count_session_host_restart
-from workers.neonize.parent_host import SessionHostProcess
+from wildcat.drivers.liveness import LivenessBook
+from workers.neonize.host_pool import HostPool
 
 log = logging.getLogger(__name__)
 
@@ -22,14 +22,15 @@ SEND_TIMEOUT = 180.0          # media uploads can be large
 PAIR_TIMEOUT = 30.0
 LOGOUT_TIMEOUT = 15.0
 GROUP_TIMEOUT = 60.0          # a group change is one or two queries to WhatsApp
-MAX_CONNECT_FAILURES = 5      # per child: each failed neonize connect leaks one fd
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 class NeonizeSession(base.DriverSession):
-    """One account's connection: at most one session-host child at a time. start() spawns
-    the child (or reuses the live one to retry a failed connect, replacing it every
-    MAX_CONNECT_FAILURES attempts, or after it died); stop()/logout() end it for good."""
+    """One account's connection, living in one session host at a time (the HostPool picks
+    it and may move it). start() places the account in a host (or reuses its place to retry
+    a failed connect); stop()/logout() take it out for good. While the pool restarts a
+    crashed host or moves the account off a leaking one, the session stays alive and reports
+    DISCONNECTED(willReconnect=True) then the new connection's events."""
 
     def __init__(self, driver, account_id, session_path, on_event, proxy=None):
         self.account_id = account_id
@@ -40,43 +41,44 @@ class NeonizeSession(base.DriverSession):
         self._lock = threading.RLock()
         self._host = None
         self._ended = False
+        self._finished = False    # the child ended the session (QR timeout, login failure)
+        self._restarting = False  # waiting for the pool to restart or move it
 
     @property
     def pid(self):
-        """The child's pid (None before the first start)."""
+        """The pid of the account's session host (None when it has none)."""
         host = self._host
         return host.pid if host is not None else None
 
     def start(self):
         with self._lock:
-            self._ended = False
+            self._ended = self._finished = self._restarting = False
             host = self._host
-            if host is not None and host.running and host.connect_failures >= MAX_CONNECT_FAILURES:
-                log.info("account %s: %d failed connects on child %s; replacing it",
-                         self.account_id, host.connect_failures, host.pid)
-                host.stop()
             if host is None or not host.running:
                 if host is not None:
-                    host.stop()   # reap whatever is left of the previous child
-                    count_session_host_restart(self.account_id)
-                host = self._host = self._driver._spawn_host(self)
+                    self._driver.pool.detach(self)
+                host = self._driver.pool.attach(self)
             try:
-                host.command("start", {"proxy": self._proxy} if self._proxy else None)
+                host.command(self.account_id, "start", self._start_settings())
             except base.DriverError as exc:   # the reader reports the child's death
                 log.warning("account %s: cannot start session host: %s", self.account_id, exc)
+
+    def _start_settings(self):
+        """The `start` command's settings for the child (the account's proxy, if any)."""
+        return {"proxy": self._proxy} if self._proxy else None
 
     def stop(self):
         with self._lock:
             self._ended = True
-            if self._host is not None:
-                self._host.stop()
+            self._restarting = False
+            self._driver.pool.detach(self)
 
     def logout(self):
         with self._lock:
             host = self._host
             if host is not None and host.running:
                 try:
-                    host.request("logout", None, LOGOUT_TIMEOUT)
+                    host.request(self.account_id, "logout", None, LOGOUT_TIMEOUT)
                 except base.DriverError as exc:
                     log.warning("account %s: logout in session host failed: %s",
                                 self.account_id, exc)
@@ -84,16 +86,16 @@ class NeonizeSession(base.DriverSession):
             self._driver.delete_session_files(self.account_id)
 
     def pair_phone(self, phone):
-        return self._live_host().request("pair", phone, PAIR_TIMEOUT)
+        return self._request("pair", phone, PAIR_TIMEOUT)
 
     def send(self, request):
-        return self._live_host().request("send", request, SEND_TIMEOUT)
+        return self._request("send", request, SEND_TIMEOUT)
 
     def download_media(self, message):
-        return self._live_host().request("download", message, SEND_TIMEOUT)
+        return self._request("download", message, SEND_TIMEOUT)
 
     def mark_read(self, chat_id, message_ids, sender):
-        self._live_host().request("mark_read", (chat_id, list(message_ids), sender), PAIR_TIMEOUT)
+        self._request("mark_read", (chat_id, list(message_ids), sender), PAIR_TIMEOUT)
 
     def send_chat_presence(self, to, state):
         self.remote("send_chat_presence", to, state)
@@ -101,7 +103,7 @@ class NeonizeSession(base.DriverSession):
     def remote(self, name, *args, timeout=PAIR_TIMEOUT):
         """Call `name(*args)` on the child's session object (it must list `name` in its
         REMOTE_METHODS); its result, or its DriverError."""
-        return self._live_host().request("call:" + name, args, timeout)
+        return self._request("call:" + name, args, timeout)
 
     # -- groups (issue 12): the child's NeonizeGroupsMixin, called by name -----------------
     def list_groups(self):
@@ -133,29 +135,39 @@ class NeonizeSession(base.DriverSession):
         return self.remote("set_group_picture", group_id, bytes(image), timeout=SEND_TIMEOUT)
 
     def is_alive(self):
-        host = self._host
-        if self._ended:
+        if self._ended or self._finished:
             return False
-        return host is None or host.running
+        host = self._host
+        return host is None or host.running or self._restarting
 
-    def _live_host(self):
+    def _request(self, op, arg, timeout):
         host = self._host
         if host is None or not host.running:
             raise base.NotConnected("account session is not running")
-        return host
+        return host.request(self.account_id, op, arg, timeout)
 
-    # called from the host's reader thread: only enqueue, never take self._lock
+    # -- called by the pool (hosts' reader threads, pool thread): never take self._lock ---
+    def _awaiting_host(self):
+        return self._restarting and self._host is None and not self._ended
+
     def _host_event(self, host, kind, data):
         if host is not self._host:
             return
-        if kind == base.CONNECT_FAILED:
-            host.connect_failures += 1
+        self._driver.liveness_of(self.account_id).observe(kind, data)
         self._emit(kind, data)
 
-    def _host_exit(self, host, reason):
-        if host is not self._host or reason != "died":
+    def _host_finished(self, host):
+        if host is self._host:
+            self._finished = True
+            self._host = None
+
+    def _host_lost(self, host, reason):
+        if host is not self._host or self._ended:
             return
-        self._emit(base.DISCONNECTED, {"reason": "session_host_died", "willReconnect": False})
+        self._host = None
+        self._restarting = True
+        self._driver.liveness_of(self.account_id).observe(base.DISCONNECTED, {})
+        self._emit(base.DISCONNECTED, {"reason": reason, "willReconnect": True})
 
     def _emit(self, kind, data):
         try:
@@ -170,14 +182,22 @@ class NeonizeDriver(base.Driver):
     name = "neonize"
 
     def __init__(self, config, session_factory=DEFAULT_FACTORY, *, heartbeat_interval=5.0,
-                 heartbeat_timeout=20.0, stop_grace=3.0):
+                 heartbeat_timeout=20.0, stop_grace=3.0, **pool_options):
         self.config = config
         self.session_factory = session_factory
         self.sessions_dir = os.path.join(config.data_dir, "sessions")
-        self.heartbeat_interval = heartbeat_interval
-        self.heartbeat_timeout = heartbeat_timeout
         self.stop_grace = stop_grace
+        options = dict(
+            accounts_per_host=getattr(config, "accounts_per_host", 1),
+            max_fds=getattr(config, "host_max_fds", 0),
+            max_rss_mb=getattr(config, "host_max_rss_mb", 0.0))
+        options.update(pool_options)
+        self.pool = HostPool(session_factory, getattr(config, "log_level", "INFO"),
+                             heartbeat_interval=heartbeat_interval,
+                             heartbeat_timeout=heartbeat_timeout, stop_grace=stop_grace,
+                             **options)
         self._sessions = {}
+        self._liveness = LivenessBook()
         self._lock = threading.Lock()
 
     def session_path(self, account_or_id):
@@ -191,20 +211,17 @@ class NeonizeDriver(base.Driver):
         account_id = _account_id(account)
         session = NeonizeSession(self, account_id, self.session_path(account_id), on_event,
                                  proxy=account.get("proxy") if isinstance(account, dict) else None)
+        os.makedirs(self.sessions_dir, exist_ok=True)
         with self._lock:
             self._sessions[account_id] = session
         return session
 
-    def _spawn_host(self, session):
-        os.makedirs(self.sessions_dir, exist_ok=True)
-        host = SessionHostProcess(
-            session.account_id, session.session_path, self.session_factory,
-            getattr(self.config, "log_level", "INFO"),
-            on_event=session._host_event, on_exit=session._host_exit,
-            heartbeat_interval=self.heartbeat_interval,
-            heartbeat_timeout=self.heartbeat_timeout, stop_grace=self.stop_grace)
-        host.start()
-        return host
+    def liveness_of(self, account_id):
+        """The account's Liveness record (created on first use)."""
+        return self._liveness.of(account_id)
+
+    def liveness(self, account):
+        return self._liveness.view(_account_id(account))
 
     def has_session(self, account):
         path = self.session_path(account)
@@ -286,6 +303,8 @@ class NeonizeDriver(base.Driver):
             stopper.start()
         for stopper in stoppers:
             stopper.join(self.stop_grace + 10)
+        self.pool.stop()
+        self.pool.join(5)
 
 
 def _stop_quietly(session):
