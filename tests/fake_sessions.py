@@ -3,6 +3,7 @@
 because its servers cannot be reached here. The pipe, process and protocol are the real ones."""
 import os
 import sqlite3
+import threading
 import time
 
 from wildcat.drivers import base
@@ -27,6 +28,10 @@ class FakeSession:
         self.sent = 0
 
     def start(self):
+        if os.path.exists(self.session_path):   # a stored login: resume without a scan
+            self.connected = True
+            self.emit(base.CONNECTED, {"jid": OWN_JID, "pushName": "Fake"})
+            return
         self.qr_shown = True
         self.emit(base.QR, {"code": "2@fake-qr-" + self.account_id})
         write_device_db(self.session_path, OWN_JID)
@@ -58,6 +63,9 @@ class FakeSession:
             raise base.DriverError("fake send failure")
         if request.text == "please crash":
             raise RuntimeError("unexpected bug")
+        verb, _, arg = (request.text or "").partition(" ")
+        if verb in COMMANDS:
+            return COMMANDS[verb](self, arg)
         self.sent += 1
         return base.SendResult(messageId="OUT-%d" % self.sent, timestamp=1700000000000,
                                raw=(request.text or "").encode())
@@ -76,6 +84,65 @@ class FakeSession:
             raise base.DriverError("fake mark_read failure")
         self.emit(base.RECEIPT, {"chatId": chat_id, "messageIds": message_ids, "type": "read",
                                  "timestamp": 1, "from": sender, "self": True})
+
+
+# Test levers, sent as the text of a message: what WhatsApp or neonize would do to a host.
+def _abort(session, arg):
+    """Die like a Go `fatal error: concurrent map writes`: SIGABRT, the whole host goes."""
+    os.abort()
+
+
+def _slow(session, path):
+    """A send that takes as long as the test wants: until `path` exists (30 s at most)."""
+    deadline = time.monotonic() + 30
+    while not os.path.exists(path) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return base.SendResult(messageId="SLOW", timestamp=1700000000000)
+
+
+_LEAKED = []
+
+
+def _leak(session, count):
+    """Leak descriptors like neonize's failed connects do."""
+    _LEAKED.extend(os.open(os.devnull, os.O_RDONLY) for _ in range(int(count)))
+    return base.SendResult(messageId="LEAK", timestamp=1700000000000)
+
+
+def _balloon(session, megabytes):
+    """Grow the host's RSS by `megabytes` (touched, so resident)."""
+    _LEAKED.append(bytearray(b"\x01" * (int(megabytes) * 1024 * 1024)))
+    return base.SendResult(messageId="BALLOON", timestamp=1700000000000)
+
+
+def _keepalive_lost(session, arg):
+    """WhatsApp stops answering keepalives until `<session file>.restore` exists."""
+    session.emit(base.KEEPALIVE, {"timedOut": True, "errorCount": 1,
+                                  "lastSuccess": int(time.time() * 1000) - 20000})
+
+    def restore():
+        deadline = time.monotonic() + 60
+        while not os.path.exists(session.session_path + ".restore"):
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.02)
+        session.emit(base.KEEPALIVE, {"timedOut": False, "errorCount": 0, "lastSuccess": None})
+    threading.Thread(target=restore, daemon=True).start()
+    return base.SendResult(messageId="KEEPALIVE", timestamp=1700000000000)
+
+
+COMMANDS = {"abort": _abort, "slow": _slow, "leak": _leak, "balloon": _balloon,
+            "keepalive-lost": _keepalive_lost}
+
+
+class ZombieSession(FakeSession):
+    """Leaves a finished, unreaped shell behind, exactly as neonize's import does
+    (`os.popen("uname -a").read()` never closed)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._uname = os.popen("uname -a")
+        self._uname.read()
 
 
 class QrTimeoutSession(FakeSession):

@@ -51,6 +51,9 @@ class Config:
     command_timeout: float = 60.0           # an API call's wait for its account (media: 5x)
     start_spread_seconds: float | None = None   # None: 0.2 s per account, at most 600 s
     send_queue_limit: int = 20              # paced sends waiting per account before 429
+    accounts_per_host: int = 10             # accounts per neonize session-host process
+    host_max_fds: int = 0                   # 0: 64 + 16 per account of a full host
+    host_max_rss_mb: float = 0.0            # 0: 256 + 64 per account of a full host
     instance_id: str = dataclasses.field(default_factory=lambda: uuid.uuid4().hex[:12])
 
     @property
@@ -146,5 +149,8 @@ def load_config(env=None, **overrides) -> Config:
         command_timeout=_float(env, "WILDCAT_COMMAND_TIMEOUT", 60.0, 0.1),
         start_spread_seconds=_float(env, "WILDCAT_START_SPREAD_SECONDS", None, 0.0),
         send_queue_limit=_int(env, "WILDCAT_SEND_QUEUE_LIMIT", 20, 1, 10_000),
+        accounts_per_host=_int(env, "WILDCAT_ACCOUNTS_PER_HOST", 10, 1, 1000),
+        host_max_fds=_int(env, "WILDCAT_HOST_MAX_FDS", 0, 0, 1_000_000),
+        host_max_rss_mb=_float(env, "WILDCAT_HOST_MAX_RSS_MB", 0.0, 0.0),
     )
     return dataclasses.replace(cfg, **overrides)

@@ -493,6 +493,17 @@ class AccountWorker:
     def _on_qr_timeout(self, data):
         self._end_without_reconnect("qr_timeout")
 
+    def _on_keepalive(self, data):
+        """WhatsApp stopped answering keepalives: a session that says connected but is deaf
+        shows `reconnecting` (keepalive_timeout) until it is heard again (restored, or the
+        reconnect whatsmeow forces after 3 minutes of failures reports CONNECTED)."""
+        if data.get("timedOut"):
+            if self.current_status == CONNECTED:
+                self.set_status(RECONNECTING, "keepalive_timeout")
+        elif (self.current_status == RECONNECTING
+              and self.account().get("reason") == "keepalive_timeout"):
+            self.set_status(CONNECTED, "keepalive_restored")
+
     def _on_session_changed(self, data):
         self.snapshots.request()
 

@@ -7,6 +7,7 @@ from wildcat import metrics
 from wildcat.api import runtime
 from wildcat.errors import Unhealthy
 from wildcat.domain import iso_now
+from wildcat.services import accounts as accounts_service
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,8 @@ def health_report(rt):
 
 def _account_counts(rt):
     counts = {k: v for k, v in metrics.account_statuses(rt).items() if v}
-    return {"total": sum(counts.values()), **counts}
+    return {"total": sum(counts.values()), **counts,
+            "keepaliveTimeout": accounts_service.keepalive_timeouts(rt)}
 
 
 @bp.get("/health")

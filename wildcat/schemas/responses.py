@@ -42,6 +42,9 @@ class PingResponse(OkResponse):
 
 class AccountCounts(Open):
     total = fields.Integer(required=True)
+    keepaliveTimeout = fields.Integer(metadata={
+        "description": "Accounts shown `reconnecting` because WhatsApp stopped answering "
+        "their keepalives while they said connected"})
 
 
 class HealthResponse(OkResponse):
@@ -81,6 +84,9 @@ class Account(Open):
         "description": "The account's proxy, password masked (***)"})
     sendPolicy = fields.Dict(metadata={
         "description": "{typing, minDelayMs, maxDelayMs, dailyLimit} or absent"})
+    lastSeenAt = fields.String(metadata={
+        "format": "date-time", "description": "Last event heard from WhatsApp for this account (known "
+        "on the instance that runs it)"})
 
 
 class AccountResponse(OkResponse):

@@ -1,6 +1,7 @@
 """Account use cases: create, read, delete, connect, disconnect, log out, pair, QR."""
 import logging
 import threading
+import time
 
 from wildcat import commands, domain
 from wildcat.capacity import account_capacity
@@ -17,9 +18,10 @@ PUBLIC_FIELDS = ("_id", "name", "collectionName", "status", "createdAt", "lastUp
                  "pushName", "connectedAt", "sendPolicy")
 
 
-def public_view(account, worker, owner=None):
-    """The account as the API shows it: stored fields plus the live state, and `owner`, the
-    instance holding its lease (None when nobody does); the proxy without its password."""
+def public_view(account, worker, owner=None, liveness=None):
+    """The account as the API shows it: stored fields plus the live state, `owner` (the
+    instance holding its lease; None when nobody does), the proxy without its password and
+    `lastSeenAt` from `liveness`."""
     view = {k: account[k] for k in PUBLIC_FIELDS if account.get(k) is not None}
     view.setdefault("name", None)
     view["owner"] = owner
@@ -28,8 +30,22 @@ def public_view(account, worker, owner=None):
     state = worker.state() if worker else None
     view["currentStatus"] = state.status if state else domain.NOT_STARTED
     view["hasQR"] = bool(state and state.qr)
+    if liveness and liveness.get("lastSeenAt"):
+        view["lastSeenAt"] = ms_to_iso(liveness["lastSeenAt"])
     view["explanation"] = explain(view)
     return view
+
+
+def ms_to_iso(ms):
+    """Epoch ms as the API's ISO-8601 UTC timestamp."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms / 1000)) + ".%03dZ" % (ms % 1000)
+
+
+def keepalive_timeouts(runtime):
+    """How many accounts this process runs are connected but deaf (keepalive timed out)."""
+    return sum(1 for account_id, worker in runtime.supervisor.workers().items()
+               if worker.state().status == domain.RECONNECTING
+               and (runtime.driver.liveness({"_id": account_id}) or {}).get("keepaliveTimeout"))
 
 
 def get_account(runtime, account_id):
@@ -99,15 +115,17 @@ def create_account(runtime, data):
 def list_accounts(runtime):
     owners = {lease["accountId"]: lease["owner"]
               for lease in runtime.store.live_leases(domain.now_ms())}
-    return [public_view(a, runtime.supervisor.get(a["_id"]), owners.get(a["_id"]))
+    return [public_view(a, runtime.supervisor.get(a["_id"]), owners.get(a["_id"]),
+                        runtime.driver.liveness(a))
             for a in runtime.store.list_accounts()]
 
 
 def account_view(runtime, account_id):
+    account = get_account(runtime, account_id)
     lease = runtime.store.get_lease(account_id)
     alive = lease is not None and lease["expiresAt"] > domain.now_ms()
-    return public_view(get_account(runtime, account_id), runtime.supervisor.get(account_id),
-                       lease["owner"] if alive else None)
+    return public_view(account, runtime.supervisor.get(account_id),
+                       lease["owner"] if alive else None, runtime.driver.liveness(account))
 
 
 def update_account(runtime, account_id, data):
