@@ -227,3 +227,45 @@ def test_real_neonize_keepalive_events_are_normalised():
                          capture_output=True, env=dict(os.environ, PYTHONPATH=ROOT),
                          text=True, timeout=60)
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-2000:]
+
+
+def test_a_deaf_connected_session_shows_reconnecting_and_is_counted(tmp_path):
+    """Through the app: the account worker, a real SQLite store, the neonize driver with the
+    fake client in a real child that stops hearing keepalive answers."""
+    from tests.conftest import make_store, test_config
+    from wildcat.factory import create_app
+
+    config = test_config(tmp_path, driver="neonize")
+    driver = NeonizeDriver(config, session_factory=FAKE)
+    app = create_app(config, store=make_store("sqlite", tmp_path), driver=driver)
+    runtime = app.extensions["wildcat"]
+    runtime.start()
+    client = app.test_client()
+    try:
+        assert client.post("/accounts", json={"id": "deaf"}).status_code == 201
+        wait_until(lambda: client.get("/accounts/deaf").json["account"]["currentStatus"]
+                   == "connected", timeout=15)
+        account = client.get("/accounts/deaf").json["account"]
+        seen = account["lastSeenAt"]
+        assert seen.endswith("Z") and client.get("/health").json["accounts"][
+            "keepaliveTimeout"] == 0
+
+        sent = client.post("/accounts/deaf/message/send",
+                           json={"to": "15550002222@s.whatsapp.net", "message": "keepalive-lost"})
+        assert sent.status_code == 200, sent.json
+
+        def deaf():
+            view = client.get("/accounts/deaf").json["account"]
+            return view["currentStatus"] == "reconnecting" and view["reason"] == "keepalive_timeout"
+        wait_until(deaf, timeout=10)
+        assert client.get("/health").json["accounts"]["keepaliveTimeout"] == 1
+        assert client.get("/accounts/deaf").json["account"]["lastSeenAt"] == seen
+
+        (tmp_path / "data" / "sessions" / "deaf.db.restore").touch()   # WhatsApp answers again
+        wait_until(lambda: client.get("/accounts/deaf").json["account"]["currentStatus"]
+                   == "connected", timeout=10)
+        view = client.get("/accounts/deaf").json["account"]
+        assert view["reason"] == "keepalive_restored" and view["lastSeenAt"] >= seen
+        assert client.get("/health").json["accounts"]["keepaliveTimeout"] == 0
+    finally:
+        runtime.stop(timeout=15)

@@ -87,7 +87,10 @@ def test_shutdown_leaves_no_child(tmp_path):
     client = app.test_client()
     for name in ("s1", "s2", "s3"):
         client.post("/accounts", json={"id": name})
-    wait_until(lambda: len(multiprocessing.active_children()) == 3, timeout=30)
+    hosts = runtime.driver.pool.hosts   # default WILDCAT_ACCOUNTS_PER_HOST: one shared host
+    wait_until(lambda: sorted(a for h in hosts() for a in h.accounts) == ["s1", "s2", "s3"],
+               timeout=30)
+    assert len(multiprocessing.active_children()) == len(hosts()) == 1
     runtime.stop(timeout=15)
     assert multiprocessing.active_children() == []
 
