@@ -120,6 +120,7 @@ def run_mode(factory, accounts, seconds, data_dir):
     if host is not None:
         host.stop()
     return {"rounds": completed, "connects": connects, "host_aborts": aborts,
+            "aborts_per_1000_connects": round(1000.0 * aborts / connects, 2) if connects else None,
             "abort_exit_codes": sorted(set(c for c in exit_codes if c is not None))}
 
 
@@ -143,8 +144,9 @@ def main():
         with tempfile.TemporaryDirectory(prefix="wildcat-aborts-") as data_dir:
             figures = run_mode(GATED if mode == "gated" else UNGATED, args.accounts,
                                args.seconds, data_dir)
-        print("%s: %d rounds, %d connects, %d host aborts" % (
-            mode, figures["rounds"], figures["connects"], figures["host_aborts"]), flush=True)
+        print("%s: %d rounds, %d connects, %d host aborts (%s per 1000 connects)" % (
+            mode, figures["rounds"], figures["connects"], figures["host_aborts"],
+            figures["aborts_per_1000_connects"]), flush=True)
         result[mode] = figures
     print(json.dumps(result))
 

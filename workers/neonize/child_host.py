@@ -135,11 +135,9 @@ class SessionHost:
             else:
                 with self._lock:
                     lane = self._lanes.get(account_id)
-                if lane is None:
+                if lane is None or not lane.put(op, request_id, arg):
                     self._reply(request_id, None,
                                 ("NotConnected", "account %s is not in this host" % account_id))
-                else:
-                    lane.put(op, request_id, arg)
 
     def _add(self, account_id, session_path, request_id):
         with self._lock:
@@ -162,7 +160,7 @@ class SessionHost:
                 with self._lock:
                     lane = self._lanes.get(account_id)
                 if lane is not None:
-                    lane.put("remove", None, None)
+                    lane.put("remove", None, None)   # False: already leaving
         return emit
 
     def _removed(self, lane):

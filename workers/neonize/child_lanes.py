@@ -23,13 +23,12 @@ SLOW_GATE = 10.0   # log when a lifecycle call waited this long for the gate
 class FfiGate:
     """A readers/writer lock that prefers readers: a send never waits for a queued connect,
     only for one that is running (which holds the gate for milliseconds; see
-    NeonizeClientSession.start). `exclusive_holds` counts writers, for tests and benches."""
+    NeonizeClientSession.start)."""
 
     def __init__(self):
         self._cond = threading.Condition()
         self._readers = 0
         self._writer = False
-        self.exclusive_holds = 0
 
     @contextlib.contextmanager
     def shared(self):
@@ -52,7 +51,6 @@ class FfiGate:
             while self._writer or self._readers:
                 self._cond.wait()
             self._writer = True
-            self.exclusive_holds += 1
         waited = time.monotonic() - started
         if waited > SLOW_GATE:
             log.warning("%s waited %.0fs for the neonize gate", what, waited)
@@ -77,6 +75,8 @@ class AccountLane:
         self._reply = reply
         self._on_removed = on_removed
         self._commands = queue.Queue()
+        self._closed = False
+        self._put_lock = threading.Lock()
         self.session = None
         self._thread = threading.Thread(target=self._run, daemon=True,
                                         name="lane-%s" % account_id)
@@ -85,7 +85,12 @@ class AccountLane:
         self._thread.start()
 
     def put(self, op, request_id, arg):
-        self._commands.put((op, request_id, arg))
+        """Queue a command; False once the lane is removed (the caller answers it)."""
+        with self._put_lock:
+            if self._closed:
+                return False
+            self._commands.put((op, request_id, arg))
+            return True
 
     def join(self, timeout=None):
         self._thread.join(timeout)
@@ -112,17 +117,21 @@ class AccountLane:
         while True:
             op, request_id, arg = self._commands.get()
             if op == "remove":
+                with self._put_lock:
+                    self._closed = True
                 self.bounded_stop()
                 self._on_removed(self)
                 if request_id is not None:
                     self._reply(request_id, None, None)
+                self._refuse_rest("the account left this session host")
                 return
+            handler = handlers.get(op)
             try:
-                result, error = handlers[op](arg), None
+                if handler is None:
+                    raise DriverError("unknown command %r" % op)
+                result, error = handler(arg), None
             except DriverError as exc:
                 result, error = None, (type(exc).__name__, str(exc))
-            except KeyError:
-                result, error = None, ("DriverError", "unknown command %r" % op)
             except Exception as exc:   # noqa: BLE001 - report it, keep serving
                 log.exception("%s failed for %s", op, self.account_id)
                 result, error = None, ("DriverError", "%s: %s" % (type(exc).__name__, exc))
@@ -141,14 +150,20 @@ class AccountLane:
         return lambda args: method(*args)
 
     def _fail_all(self, message):
+        with self._put_lock:
+            self._closed = True
         self._on_removed(self)
+        self._refuse_rest(message)
+
+    def _refuse_rest(self, message):
         while True:
             try:
                 op, request_id, _ = self._commands.get_nowait()
             except queue.Empty:
                 return
-            if request_id is not None:
-                self._reply(request_id, None, ("DriverError", message))
+            if request_id is not None:   # a second remove has nothing left to do
+                self._reply(request_id, None,
+                            None if op == "remove" else ("NotConnected", message))
 
     def bounded_stop(self):
         """session.stop() with a deadline: a stop during a dial blocks up to 60 s."""

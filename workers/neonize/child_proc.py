@@ -2,17 +2,17 @@
 
 Only the child uses this (no neonize import here). The title goes through setproctitle, which
 rewrites the argv area that `ps`/`top` show, so an operator sees
-`wildcat session-host [acct1, acct2]`; /proc/self/comm alone (prctl PR_SET_NAME) holds 15
-bytes, too few to name accounts, and is only the fallback when setproctitle is missing.
+`wildcat session-host [acct1, acct2]`; /proc/self/comm alone (what prctl PR_SET_NAME sets)
+holds 15 bytes, too few to name accounts, and is only the fallback when setproctitle is
+missing: it then reads `wc-host`.
 """
-import ctypes
 import logging
 import os
 
 log = logging.getLogger(__name__)
 
 TITLE_PREFIX = "wildcat session-host"
-_PR_SET_NAME = 15
+FALLBACK_COMM = "wc-host"
 _ZOMBIE_COMMS = {"sh", "uname"}   # neonize's import-time os.popen("uname -a"), never reaped
 
 try:
@@ -32,10 +32,10 @@ def set_title(account_ids):
     if _setproctitle is not None:
         _setproctitle.setproctitle(title)
         return title
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_NAME, ctypes.c_char_p(b"wc-host"), 0, 0, 0)
-    except (OSError, AttributeError):
+    try:   # the process's (main thread's) comm, whichever thread calls
+        with open("/proc/self/comm", "w") as f:
+            f.write(FALLBACK_COMM)
+    except OSError:
         pass
     return title
 
