@@ -115,7 +115,7 @@ class SessionHostProcess:
             return
         if not self._exited.is_set():
             try:   # not behind a send stuck on a frozen child: the kill below covers it
-                self._send(("stop", next(self._ids), None, None), blocking=False)
+                self._send(("stop", next(self._ids), None, None), timeout=0.5)
             except DriverError:
                 pass
         if not self._exited.wait(self._stop_grace):   # the reader reaps the child
@@ -132,9 +132,9 @@ class SessionHostProcess:
         if self._reader is not None:
             self._reader.join(timeout)
 
-    def _send(self, message, blocking=True):
-        """Send one message; False when not blocking and another send holds the pipe."""
-        if not self._send_lock.acquire(blocking):
+    def _send(self, message, timeout=None):
+        """Send one message; False when another send held the pipe for `timeout` seconds."""
+        if not self._send_lock.acquire(timeout=-1 if timeout is None else timeout):
             return False
         try:
             self._conn.send(message)
@@ -161,7 +161,7 @@ class SessionHostProcess:
                 next_ping = now + self._heartbeat_interval
                 try:   # never wait behind a big send: a stuck child would block us too
                     request_id = next(self._ids)
-                    if self._send(("ping", request_id, None, None), blocking=False):
+                    if self._send(("ping", request_id, None, None), timeout=0):
                         self._pings.add(request_id)
                 except DriverError:
                     pass
