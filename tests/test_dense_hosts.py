@@ -281,3 +281,22 @@ def test_a_deaf_connected_session_shows_reconnecting_and_is_counted(tmp_path):
         assert client.get("/health").json["accounts"]["keepaliveTimeout"] == 0
     finally:
         runtime.stop(timeout=15)
+
+
+def test_host_settings_are_read_and_refused_when_wrong():
+    from wildcat.config import ConfigError, load_config
+
+    config = load_config({})
+    assert (config.accounts_per_host, config.host_max_fds, config.host_max_rss_mb) == (10, 0, 0.0)
+    config = load_config({"WILDCAT_ACCOUNTS_PER_HOST": "1", "WILDCAT_HOST_MAX_FDS": "300",
+                          "WILDCAT_HOST_MAX_RSS_MB": "900"})
+    assert (config.accounts_per_host, config.host_max_fds, config.host_max_rss_mb) == (1, 300,
+                                                                                        900.0)
+    for name, bad in (("WILDCAT_ACCOUNTS_PER_HOST", "0"), ("WILDCAT_ACCOUNTS_PER_HOST", "many"),
+                      ("WILDCAT_HOST_MAX_FDS", "-1"), ("WILDCAT_HOST_MAX_RSS_MB", "lots")):
+        with pytest.raises(ConfigError, match=name):
+            load_config({name: bad})
+    driver = NeonizeDriver(config)   # the limits follow K unless set
+    assert (driver.pool.accounts_per_host, driver.pool.max_fds) == (1, 300)
+    auto = NeonizeDriver(load_config({"WILDCAT_ACCOUNTS_PER_HOST": "20"})).pool
+    assert (auto.max_fds, auto.max_rss_mb) == (64 + 16 * 20, 256 + 64 * 20)

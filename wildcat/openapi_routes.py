@@ -52,7 +52,9 @@ ROUTES = {
     ("GET", "/ping"): Doc("Liveness: the process answers", SYS, r.PingResponse, public=True),
     ("GET", "/health"): Doc(
         "Health: the store answers, the supervisor and dispatcher threads are alive", SYS,
-        r.HealthResponse, errors=(503,)),
+        r.HealthResponse, errors=(503,),
+        description="`accounts` counts accounts by live status; `keepaliveTimeout` counts "
+        "those that said connected but stopped hearing from WhatsApp."),
     ("GET", "/metrics"): Doc("Prometheus metrics (text exposition format 0.0.4)", SYS,
                              {"text/plain": {"schema": {"type": "string"}}}),
     ("GET", "/openapi.json"): Doc("This OpenAPI document", SYS,
