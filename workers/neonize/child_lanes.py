@@ -125,7 +125,7 @@ class AccountLane:
                     self._reply(request_id, None, None)
                 self._refuse_rest("the account left this session host")
                 return
-            handler = handlers.get(op)
+            handler = handlers.get(op) or self._remote_method(op)
             try:
                 if handler is None:
                     raise DriverError("unknown command %r" % op)

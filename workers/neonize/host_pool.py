@@ -15,7 +15,7 @@ import time
 
 from wildcat.drivers import base
 from wildcat.metrics import count_session_host_restart
-from workers.backoff import backoff_delay
+from wildcat.domain import backoff_delay
 from workers.neonize.parent_host import SessionHostProcess
 
 log = logging.getLogger(__name__)
