@@ -300,3 +300,30 @@ def test_host_settings_are_read_and_refused_when_wrong():
     assert (driver.pool.accounts_per_host, driver.pool.max_fds) == (1, 300)
     auto = NeonizeDriver(load_config({"WILDCAT_ACCOUNTS_PER_HOST": "20"})).pool
     assert (auto.max_fds, auto.max_rss_mb) == (64 + 16 * 20, 256 + 64 * 20)
+
+
+def test_a_worker_slow_to_take_events_holds_up_only_its_own_account(make_driver):
+    """The worker's on_event blocks while its queue is full; that must not stall the host's
+    reader, which carries the events and replies of every account in the host."""
+    driver = make_driver()
+    release, blocked = threading.Event(), threading.Event()
+    slow_log = EventLog()
+
+    def slow_worker(event):
+        slow_log(event)
+        if event.kind == base.CONNECTED:
+            blocked.set()
+            release.wait(30)
+
+    slow = driver.open_session({"_id": "slow"}, slow_worker)
+    slow.start()
+    try:
+        assert blocked.wait(10)
+        other = open_connected(driver, "quick")["quick"]
+        assert other[0].pid == slow.pid   # the same host
+        other[1].wait_for(base.MESSAGE)
+        assert other[0].send(text("hi")).messageId == "OUT-1"
+        assert base.MESSAGE not in slow_log.kinds()   # still held back, in order
+    finally:
+        release.set()
+    assert slow_log.wait_for(base.MESSAGE).data["messageId"] == "IN-1"

@@ -13,6 +13,7 @@ import threading
 
 from wildcat.drivers import base
 from wildcat.drivers.liveness import LivenessBook
+from workers.neonize.event_relay import EventRelay
 from workers.neonize.host_pool import HostPool
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ class NeonizeSession(base.DriverSession):
         self.session_path = session_path
         self._proxy = proxy          # the account's proxy URL, handed to the child on start
         self._driver = driver
-        self._on_event = on_event
+        self._relay = EventRelay(account_id, on_event)
         self._lock = threading.RLock()
         self._host = None
         self._ended = False
@@ -53,6 +54,7 @@ class NeonizeSession(base.DriverSession):
     def start(self):
         with self._lock:
             self._ended = self._finished = self._restarting = False
+            self._relay.start()
             host = self._host
             if host is None or not host.running:
                 if host is not None:
@@ -72,6 +74,7 @@ class NeonizeSession(base.DriverSession):
             self._ended = True
             self._restarting = False
             self._driver.pool.detach(self)
+            self._relay.stop()
 
     def logout(self):
         with self._lock:
@@ -170,10 +173,7 @@ class NeonizeSession(base.DriverSession):
         self._emit(base.DISCONNECTED, {"reason": reason, "willReconnect": True})
 
     def _emit(self, kind, data):
-        try:
-            self._on_event(base.DriverEvent(kind, data))
-        except Exception:   # noqa: BLE001 - a broken callback must not kill the reader
-            log.exception("account %s: on_event failed for %s", self.account_id, kind)
+        self._relay.put(base.DriverEvent(kind, data))
 
 
 class NeonizeDriver(base.Driver):
