@@ -21,6 +21,7 @@ from workers.neonize.parent_host import SessionHostProcess
 log = logging.getLogger(__name__)
 
 REMOVE_TIMEOUT = 5.0   # the lane bounds a stuck neonize stop() at 2 s
+DRAIN_TIMEOUT = 60.0   # a leaking host finishes the sends in flight before it is replaced
 
 
 class HostPool:
@@ -217,6 +218,9 @@ class HostPool:
             host.accounts = {}
         for session in sessions:
             session._host_lost(host, "session_host_replaced")
+        if not host.drain(DRAIN_TIMEOUT):   # no new requests reach it now
+            log.warning("session host %s: requests still unanswered after %.0fs; replacing it "
+                        "anyway", host.name, DRAIN_TIMEOUT)
         host.stop()   # before the new host opens the same session files
         self.replacements += 1
         self._restart(sessions, False, solo=host.solo)

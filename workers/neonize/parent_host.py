@@ -107,6 +107,16 @@ class SessionHostProcess:
             raise _DRIVER_ERRORS.get(cls_name, DriverError)(message)
         return pending.result
 
+    def drain(self, timeout):
+        """Wait up to `timeout` seconds for the requests in flight to be answered (their
+        callers stopped sending new ones); True when none is left."""
+        deadline = time.monotonic() + timeout
+        while self._pending and not self._exited.is_set():
+            if time.monotonic() >= deadline:
+                return False
+            self._exited.wait(0.05)
+        return True
+
     def stop(self):
         """Ask the child to stop, kill it after stop_grace seconds, join the reader."""
         self._stopping = True
