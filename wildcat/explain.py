@@ -10,6 +10,9 @@ REASONS = {
     "connection_lost": "Connection lost — reconnecting by itself",
     "connect_failed": "Could not connect — retrying by itself",
     "session_host_died": "The WhatsApp session process stopped — reconnecting by itself",
+    "session_host_replaced": "The WhatsApp session process was replaced (it held too many "
+                             "resources) — reconnecting by itself, no QR needed",
+    "keepalive_timeout": "Connected, but WhatsApp stopped answering — reconnecting by itself",
     "client_stopped": "The WhatsApp session was stopped",
     "user_disconnect": "Disconnected from here; the session is kept — press Connect "
                        "(no QR needed)",
