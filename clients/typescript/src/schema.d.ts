@@ -864,7 +864,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Health: the store answers, the supervisor and dispatcher threads are alive */
+        /**
+         * Health: the store answers, the supervisor and dispatcher threads are alive
+         * @description `accounts` counts accounts by live status; `keepaliveTimeout` counts those that said connected but stopped hearing from WhatsApp.
+         */
         get: operations["system_health"];
         put?: never;
         post?: never;
@@ -1422,6 +1425,11 @@ export interface components {
             sendPolicy?: {
                 [key: string]: unknown;
             };
+            /**
+             * Format: date-time
+             * @description Last event heard from WhatsApp for this account (known on the instance that runs it)
+             */
+            lastSeenAt?: string;
         } & {
             [key: string]: unknown;
         };
@@ -1812,6 +1820,8 @@ export interface components {
         };
         AccountCounts: {
             total: number;
+            /** @description Accounts shown `reconnecting` because WhatsApp stopped answering their keepalives while they said connected */
+            keepaliveTimeout?: number;
         } & {
             [key: string]: unknown;
         };

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
@@ -43,6 +44,8 @@ class Account:
         owner (None | str | Unset): The instance holding the account's lease (null: none holds it)
         proxy (None | str | Unset): The account's proxy, password masked (***)
         send_policy (AccountSendPolicy | Unset): {typing, minDelayMs, maxDelayMs, dailyLimit} or absent
+        last_seen_at (datetime.datetime | Unset): Last event heard from WhatsApp for this account (known on the instance
+            that runs it)
     """
 
     field_id: str
@@ -67,6 +70,7 @@ class Account:
     owner: None | str | Unset = UNSET
     proxy: None | str | Unset = UNSET
     send_policy: AccountSendPolicy | Unset = UNSET
+    last_seen_at: datetime.datetime | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -127,6 +131,10 @@ class Account:
         if not isinstance(self.send_policy, Unset):
             send_policy = self.send_policy.to_dict()
 
+        last_seen_at: str | Unset = UNSET
+        if not isinstance(self.last_seen_at, Unset):
+            last_seen_at = self.last_seen_at.isoformat()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -173,6 +181,8 @@ class Account:
             field_dict["proxy"] = proxy
         if send_policy is not UNSET:
             field_dict["sendPolicy"] = send_policy
+        if last_seen_at is not UNSET:
+            field_dict["lastSeenAt"] = last_seen_at
 
         return field_dict
 
@@ -254,6 +264,13 @@ class Account:
         else:
             send_policy = AccountSendPolicy.from_dict(_send_policy)
 
+        _last_seen_at = d.pop("lastSeenAt", UNSET)
+        last_seen_at: datetime.datetime | Unset
+        if isinstance(_last_seen_at, Unset):
+            last_seen_at = UNSET
+        else:
+            last_seen_at = datetime.datetime.fromisoformat(_last_seen_at)
+
         account = cls(
             field_id=field_id,
             name=name,
@@ -277,6 +294,7 @@ class Account:
             owner=owner,
             proxy=proxy,
             send_policy=send_policy,
+            last_seen_at=last_seen_at,
         )
 
         account.additional_properties = d

@@ -6,6 +6,8 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="AccountCounts")
 
 
@@ -14,13 +16,18 @@ class AccountCounts:
     """
     Attributes:
         total (int):
+        keepalive_timeout (int | Unset): Accounts shown `reconnecting` because WhatsApp stopped answering their
+            keepalives while they said connected
     """
 
     total: int
+    keepalive_timeout: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         total = self.total
+
+        keepalive_timeout = self.keepalive_timeout
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -29,6 +36,8 @@ class AccountCounts:
                 "total": total,
             }
         )
+        if keepalive_timeout is not UNSET:
+            field_dict["keepaliveTimeout"] = keepalive_timeout
 
         return field_dict
 
@@ -37,8 +46,11 @@ class AccountCounts:
         d = dict(src_dict)
         total = d.pop("total")
 
+        keepalive_timeout = d.pop("keepaliveTimeout", UNSET)
+
         account_counts = cls(
             total=total,
+            keepalive_timeout=keepalive_timeout,
         )
 
         account_counts.additional_properties = d

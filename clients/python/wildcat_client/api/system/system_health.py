@@ -66,6 +66,9 @@ def sync_detailed(
 ) -> Response[Error | HealthResponse]:
     """Health: the store answers, the supervisor and dispatcher threads are alive
 
+     `accounts` counts accounts by live status; `keepaliveTimeout` counts those that said connected but
+    stopped hearing from WhatsApp.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -89,6 +92,9 @@ def sync(
 ) -> Error | HealthResponse | None:
     """Health: the store answers, the supervisor and dispatcher threads are alive
 
+     `accounts` counts accounts by live status; `keepaliveTimeout` counts those that said connected but
+    stopped hearing from WhatsApp.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -107,6 +113,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[Error | HealthResponse]:
     """Health: the store answers, the supervisor and dispatcher threads are alive
+
+     `accounts` counts accounts by live status; `keepaliveTimeout` counts those that said connected but
+    stopped hearing from WhatsApp.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -128,6 +137,9 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> Error | HealthResponse | None:
     """Health: the store answers, the supervisor and dispatcher threads are alive
+
+     `accounts` counts accounts by live status; `keepaliveTimeout` counts those that said connected but
+    stopped hearing from WhatsApp.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
