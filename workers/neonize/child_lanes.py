@@ -146,8 +146,12 @@ class AccountLane:
         name = op[len("call:"):] if op.startswith("call:") else None
         if name is None or name not in getattr(self.session, "REMOTE_METHODS", ()):
             return None
-        method = getattr(self.session, name)
-        return lambda args: method(*args)
+        method, gate = getattr(self.session, name), self._args[3]
+
+        def call(args):
+            with gate.shared():   # group calls and the like read neonize's Go maps
+                return method(*args)
+        return call
 
     def _fail_all(self, message):
         with self._put_lock:
