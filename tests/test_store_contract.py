@@ -670,3 +670,62 @@ def test_delete_account_removes_its_groups(store):
     store.upsert_group("a2", group("100-1@g.us"))
     assert store.delete_account("a1")
     assert store.list_groups("a1") == [] and store.get_group("a2", "100-1@g.us") is not None
+
+
+# -- chat extras (issue 11): contacts, identities, LID chat merges -----------------------
+def test_contacts_upsert_get_by_jid_or_lid_and_page(store):
+    store.upsert_contact("a1", "155500001@s.whatsapp.net", {"pushName": "Ann", "name": None})
+    store.upsert_contact("a1", "155500001@s.whatsapp.net", {"lid": "999001@lid",
+                                                              "phone": "+155500001"})
+    store.upsert_contact("a1", "155500002@s.whatsapp.net", {"pushName": "Bob"})
+    store.upsert_contact("a1", "777@lid", {"lid": "777@lid"})
+    store.upsert_contact("a2", "155500001@s.whatsapp.net", {"pushName": "Other"})
+    ann = store.get_contact("a1", "155500001@s.whatsapp.net")
+    assert ann == {"jid": "155500001@s.whatsapp.net", "pushName": "Ann", "lid": "999001@lid",
+                   "phone": "+155500001"}
+    assert store.get_contact("a1", "999001@lid") == ann       # found by its LID too
+    assert store.get_contact("a1", "nobody@s.whatsapp.net") is None
+    jids = [c["jid"] for c in store.list_contacts("a1")]
+    assert jids == ["777@lid", "155500002@s.whatsapp.net", "155500001@s.whatsapp.net"]
+    assert [c["jid"] for c in store.list_contacts("a1", limit=1, before=jids[0])] == [jids[1]]
+    assert [c["jid"] for c in store.list_contacts("a1", before=jids[1])] == [jids[2]]
+    assert store.delete_contact("a1", "777@lid") is True
+    assert store.delete_contact("a1", "777@lid") is False
+    store.create_account({"_id": "a1", "createdAt": "2024"})
+    store.delete_account("a1")
+    assert store.list_contacts("a1") == [] and len(store.list_contacts("a2")) == 1
+
+
+def test_identities_map_both_ways(store):
+    assert store.phone_for_lid("a1", "999@lid") is None
+    assert store.put_identity("a1", "999@lid", "1555@s.whatsapp.net") is True
+    assert store.put_identity("a1", "999@lid", "1555@s.whatsapp.net") is False   # known
+    assert store.phone_for_lid("a1", "999@lid") == "1555@s.whatsapp.net"
+    assert store.lid_for_phone("a1", "1555@s.whatsapp.net") == "999@lid"
+    assert store.phone_for_lid("a2", "999@lid") is None
+    store.create_account({"_id": "a1", "createdAt": "2024"})
+    store.delete_account("a1")
+    assert store.phone_for_lid("a1", "999@lid") is None
+
+
+def test_move_chat_merges_lid_chat_into_phone_chat(store):
+    lid, pn = "999@lid", "1555@s.whatsapp.net"
+    store.insert_messages("a1", [msg("m1", 10, lid, **{"from": lid}), msg("m2", 30, lid,
+                                 **{"from": "me@s.whatsapp.net", "fromMe": True}),
+                                 msg("m3", 20, pn, **{"from": pn})])
+    store.upsert_chat("a1", lid, name="Ann (lid)", last_message_time=30,
+                      last_message={"messageId": "m2", "from": lid}, unread_increment=2)
+    store.upsert_chat("a1", pn, last_message_time=20, last_message={"messageId": "m3"},
+                      unread_increment=1)
+    assert store.move_chat("a1", lid, pn) == 2
+    assert store.get_chat("a1", lid) is None
+    chat = store.get_chat("a1", pn)
+    assert chat["unreadCount"] == 3 and chat["lastMessageTime"] == 30
+    assert chat["lastMessage"] == {"messageId": "m2", "from": pn} and chat["name"] == "Ann (lid)"
+    moved = store.list_messages("a1", pn)
+    assert [m["messageId"] for m in moved] == ["m2", "m3", "m1"]
+    assert store.get_message("a1", "m1")["from"] == pn and store.get_message("a1", "m1")["chatId"] == pn
+    assert store.get_message("a1", "m2")["from"] == "me@s.whatsapp.net"
+    assert store.list_messages("a1", lid) == []
+    assert store.move_chat("a1", lid, pn) == 0          # idempotent
+    assert store.get_chat("a1", pn)["unreadCount"] == 3

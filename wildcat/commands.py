@@ -221,3 +221,54 @@ class ChatPresence(Command):
     to: str
     state: str
     needs_connection: ClassVar[bool] = True
+
+
+# -- chat extras (issue 11) ----------------------------------------------------------------
+@dataclasses.dataclass(kw_only=True)
+class SessionCommand(Command):
+    """A command that is one driver-session call (`run(session)`), refused unless connected."""
+    needs_connection: ClassVar[bool] = True
+
+    def run(self, session):
+        raise NotImplementedError
+
+
+@dataclasses.dataclass(kw_only=True)
+class SetPresence(SessionCommand):
+    """Typing/recording/paused in `to`, or the account's available/unavailable presence."""
+    state: str
+    to: str | None = None
+
+    def run(self, session):
+        return session.send_presence(self.state, self.to)
+
+
+@dataclasses.dataclass(kw_only=True)
+class CheckNumbers(SessionCommand):
+    """Ask WhatsApp which phones (E.164) have an account; [{phone, exists, jid, lid}]."""
+    phones: list
+
+    def run(self, session):
+        return session.check_numbers(list(self.phones))
+
+
+@dataclasses.dataclass(kw_only=True)
+class ContactInfo(SessionCommand):
+    """Ask WhatsApp for a user's picture URL and about text."""
+    jid: str
+
+    def run(self, session):
+        return session.contact_info(self.jid)
+
+
+@dataclasses.dataclass(kw_only=True)
+class SetBlocked(SessionCommand):
+    """Block (`blocked` True) or unblock a user."""
+    jid: str
+    blocked: bool
+
+    def run(self, session):
+        return session.set_blocked(self.jid, self.blocked)
+
+
+SESSION_COMMANDS = (SetPresence, CheckNumbers, ContactInfo, SetBlocked)

@@ -33,9 +33,12 @@ GROUP_PARTICIPANTS = "group.participants"   # members added, removed, promoted, 
 GROUP_UPDATE = "group.update"               # subject, description, announce or locked changed
 GROUP_JOINED = "group.joined"               # this account was added to (or joined) a group
 ACCOUNT_DELETED = "account.deleted"   # the account and everything it stored are gone
+POLL_VOTE = "poll.vote"               # issue 11: a vote on a poll (the tally after it)
+PRESENCE = "presence"                 # issue 11: someone is typing / recording / online
+CALL = "call"                         # issue 11: an incoming call (and whether it was rejected)
 EVENT_NAMES = (MESSAGE, MESSAGE_SENT, MESSAGE_ACK, MESSAGE_REACTION, MESSAGE_REVOKED,
                MESSAGE_EDITED, CONNECTION_UPDATE, QR, HISTORY_SYNC, GROUP_PARTICIPANTS,
-               GROUP_UPDATE, GROUP_JOINED, ACCOUNT_DELETED)
+               GROUP_UPDATE, GROUP_JOINED, ACCOUNT_DELETED, POLL_VOTE, PRESENCE, CALL)
 
 # -- connection reasons (the `reason` of an account and of its connection.update) --------
 DIALING = "dialing"                   # a connect attempt is in progress
@@ -107,6 +110,14 @@ def make_event(name: str, account_id: str, **fields) -> dict:
     event = {"event": name, "accountId": account_id, "timestamp": now_ms()}
     event.update(fields)
     return event
+
+
+def phone_of(jid: str | None) -> str | None:
+    """E.164 `+digits` of a phone-number JID (None for LIDs, groups and None)."""
+    if not jid or not jid.endswith("@s.whatsapp.net"):
+        return None
+    user = jid.split("@", 1)[0].split(":", 1)[0]
+    return "+" + user if user.isdigit() else None
 
 
 def collection_name(account: dict) -> str:

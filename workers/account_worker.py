@@ -406,6 +406,14 @@ class AccountWorker:
 
     _handlers.update({cls: lambda w, c: w._group(c) for cls in commands.GROUP_COMMANDS})
 
+    # -- chat extras (issue 11) ------------------------------------------------------------
+    _handlers.update({cls: (lambda w, c: c.run(w.session)) for cls in commands.SESSION_COMMANDS})
+
+    def reject_call(self, call_id, caller):
+        """Worker thread only (the inbound pipeline, on a CALL event): decline the call."""
+        self.require_connected()
+        self.session.reject_call(call_id, caller)
+
     def _close_session(self):
         session, self.session = self.session, None
         if session is not None:

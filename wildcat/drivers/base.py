@@ -25,6 +25,14 @@ Normalised inbound message (DriverEvent kind "message", and each item of "histor
     revokedMessageId: str     (type revoke)
     edit: {"messageId", "text"}                (type edit)
     media: bytes | None       media bytes when the driver already has them (sandbox)
+  issue 11 (chat extras and identity):
+    fromLid: str | None       the author's LID (`…@lid`) when the driver knows it
+    chatLid: str | None       a direct chat's LID when the chat was addressed by LID
+    location: {latitude, longitude, name, address}             (type location)
+    contacts: [{name, phone, vcard}]                             (type contact)
+    poll: {question, multiple, options: [{name, voters: []}]}  (type poll)
+    pollVote: {messageId, options: [names] | optionHashes: [sha256 hex], from}
+                                                               (type poll_vote)
 """
 import abc
 import dataclasses
@@ -47,6 +55,10 @@ SESSION_CHANGED = "session_changed"  # data: {}  the session store changed; snap
 KEEPALIVE = "keepalive"        # data: {timedOut: bool, errorCount: int, lastSuccess: ms|None}
                                # timedOut: WhatsApp stopped answering keepalives while
                                # connected; False: it answers again
+# -- issue 11
+PRESENCE = "presence"          # data: {chatId, from, fromLid?, state: composing|recording|paused|available|unavailable}
+CALL = "call"                  # data: {callId, from, fromLid?, isVideo, isGroup, timestamp}
+IDENTITIES = "identities"      # data: {mappings: [{lid, phone}], contacts: [{jid, lid?, name?, pushName?}]}
 
 
 @dataclasses.dataclass
@@ -108,6 +120,11 @@ class SendRequest:
     quoted: dict | None = None
     target: dict | None = None
     emoji: str | None = None
+    # issue 11: location {latitude, longitude, name, address} | contact {contacts: [{name,
+    # phone, vcard}]} | poll {question, options, multiple} | edit {text} | status_text
+    # {backgroundColor}; kinds location, contact, poll, sticker, edit, status_text,
+    # status_image
+    payload: dict | None = None
 
 
 @dataclasses.dataclass
@@ -199,6 +216,28 @@ class DriverSession(abc.ABC):
     def set_group_picture(self, group_id: str, image: bytes) -> None:
         """Set the group's picture from JPEG bytes (admins only, or anyone when unlocked)."""
         raise DriverError("groups are not supported by this driver")
+
+    # -- chat extras (issue 11) ------------------------------------------------------------
+    def send_presence(self, state: str, to: str | None) -> None:
+        """Typing (`composing`, `recording`, `paused` in chat `to`) or the account's own
+        `available` / `unavailable` presence (to None)."""
+        raise DriverError("presence is not supported by this driver")
+
+    def check_numbers(self, phones: list[str]) -> list[dict]:
+        """Which of `phones` (E.164 `+digits`) are on WhatsApp: [{phone, exists, jid, lid}]."""
+        raise DriverError("number checks are not supported by this driver")
+
+    def contact_info(self, jid: str) -> dict:
+        """{pictureUrl, about} of a user (pictureUrl None when hidden)."""
+        raise DriverError("contact info is not supported by this driver")
+
+    def set_blocked(self, jid: str, blocked: bool) -> None:
+        """Block or unblock a user."""
+        raise DriverError("blocking is not supported by this driver")
+
+    def reject_call(self, call_id: str, caller: str) -> None:
+        """Decline an incoming call (`caller` exactly as the CALL event named it)."""
+        raise DriverError("rejecting calls is not supported by this driver")
 
 
 class Driver(abc.ABC):

@@ -276,3 +276,40 @@ class Store(abc.ABC):
     def add_send_count(self, account_id: str, day: str, delta: int) -> int:
         """Atomically add `delta` to the account's send count of `day` (YYYY-MM-DD, UTC;
         a missing count is 0) and return the new count. delete_account removes them."""
+
+    # -- chat extras (issue 11): contacts, the LID <-> phone map, LID chat merges ----------
+    @abc.abstractmethod
+    def upsert_contact(self, account_id: str, jid: str, fields: dict) -> None:
+        """Create the contact `jid` (a phone JID, or a LID while its phone is unknown) or
+        set its fields (`lid`, `phone`, `name`, `pushName`, `blocked`, ...; None values are
+        ignored, so a partial source never erases what another one taught)."""
+
+    @abc.abstractmethod
+    def get_contact(self, account_id: str, jid: str) -> dict | None:
+        """The contact stored under `jid`, or whose `lid` is `jid`; {jid, lid?, ...}."""
+
+    @abc.abstractmethod
+    def delete_contact(self, account_id: str, jid: str) -> bool: ...
+
+    @abc.abstractmethod
+    def list_contacts(self, account_id: str, *, limit: int = 50, skip: int = 0,
+                      before: str | None = None) -> list[dict]:
+        """Contacts ordered by `jid` descending; `before` (a jid, exclusive) pages on."""
+
+    @abc.abstractmethod
+    def put_identity(self, account_id: str, lid: str, phone_jid: str) -> bool:
+        """Remember that `lid` is `phone_jid`; True when the pair is new or changed."""
+
+    @abc.abstractmethod
+    def phone_for_lid(self, account_id: str, lid: str) -> str | None: ...
+
+    @abc.abstractmethod
+    def lid_for_phone(self, account_id: str, phone_jid: str) -> str | None: ...
+
+    @abc.abstractmethod
+    def move_chat(self, account_id: str, old_chat_id: str, new_chat_id: str) -> int:
+        """Merge chat `old_chat_id` into `new_chat_id`: its messages move (chatId, and a
+        `from` equal to the old id, rewritten), the chat records merge (unread counts add,
+        the newer preview wins, a missing name is taken) and the old chat goes. Returns how
+        many messages moved; idempotent."""
+

@@ -41,6 +41,10 @@ class MongoStore(Store):
         db["media.files"].create_index([("metadata.accountId", ASCENDING)])
         db.groups.create_index([("accountId", ASCENDING), ("id", ASCENDING)], unique=True)
         db.send_counts.create_index([("accountId", ASCENDING)])
+        db.contacts.create_index([("accountId", ASCENDING), ("jid", ASCENDING)], unique=True)
+        db.contacts.create_index([("accountId", ASCENDING), ("lid", ASCENDING)], sparse=True)
+        db.identities.create_index([("accountId", ASCENDING), ("lid", ASCENDING)], unique=True)
+        db.identities.create_index([("accountId", ASCENDING), ("pn", ASCENDING)])
         # leases and snapshots are looked up by _id, which is always indexed.
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -85,6 +89,8 @@ class MongoStore(Store):
         db.snapshots.delete_one({"_id": snapshot})
         db.groups.delete_many({"accountId": account_id})
         db.send_counts.delete_many({"accountId": account_id})
+        db.contacts.delete_many({"accountId": account_id})
+        db.identities.delete_many({"accountId": account_id})
         # The account goes last, so a cascade cut short can be finished by deleting again.
         return db.accounts.delete_one({"_id": account_id}).deleted_count > 0
 
@@ -350,6 +356,69 @@ class MongoStore(Store):
         return self.db.groups.delete_one(
             {"accountId": as_str(account_id), "id": as_str(group_id)}).deleted_count > 0
 
+    # -- chat extras (issue 11) ----------------------------------------------------------
+    def upsert_contact(self, account_id, jid, fields):
+        sets = {k: v for k, v in fields.items() if v is not None and k not in ("jid", "_id")}
+        update_spec(sets)   # refuses operator or dotted names
+        key = {"accountId": as_str(account_id), "jid": as_str(jid)}
+        spec = {"$setOnInsert": {}}
+        if sets:
+            spec["$set"] = sets
+        self.db.contacts.update_one(key, spec, upsert=True)
+
+    def get_contact(self, account_id, jid):
+        account_id, jid = as_str(account_id), as_str(jid)
+        found = self.db.contacts.find_one({"accountId": account_id, "jid": jid}, CONTACT_FIELDS)
+        return found or self.db.contacts.find_one({"accountId": account_id, "lid": jid},
+                                                  CONTACT_FIELDS)
+
+    def delete_contact(self, account_id, jid):
+        return self.db.contacts.delete_one({"accountId": as_str(account_id),
+                                            "jid": as_str(jid)}).deleted_count > 0
+
+    def list_contacts(self, account_id, *, limit=50, skip=0, before=None):
+        query = {"accountId": as_str(account_id)}
+        if before is not None:
+            query["jid"] = {"$lt": as_str(before)}
+        cursor = self.db.contacts.find(query, CONTACT_FIELDS).sort([("jid", DESCENDING)])
+        return page(cursor, limit, skip)
+
+    def put_identity(self, account_id, lid, phone_jid):
+        key = {"accountId": as_str(account_id), "lid": as_str(lid)}
+        result = self.db.identities.update_one(key, {"$set": {"pn": as_str(phone_jid)}},
+                                               upsert=True)
+        return result.upserted_id is not None or result.modified_count > 0
+
+    def phone_for_lid(self, account_id, lid):
+        doc = self.db.identities.find_one({"accountId": as_str(account_id), "lid": as_str(lid)})
+        return doc["pn"] if doc else None
+
+    def lid_for_phone(self, account_id, phone_jid):
+        doc = self.db.identities.find_one({"accountId": as_str(account_id),
+                                           "pn": as_str(phone_jid)}, sort=[("_id", DESCENDING)])
+        return doc["lid"] if doc else None
+
+    def move_chat(self, account_id, old_chat_id, new_chat_id):
+        account_id, old_id, new_id = as_str(account_id), as_str(old_chat_id), as_str(new_chat_id)
+        db = self.db
+        # `from` first: once chatId moves, the old chat's messages are no longer found.
+        db.messages.update_many({"accountId": account_id, "chatId": old_id, "from": old_id},
+                                {"$set": {"from": new_id}})
+        moved = db.messages.update_many({"accountId": account_id, "chatId": old_id},
+                                        {"$set": {"chatId": new_id}}).modified_count
+        old = db.chats.find_one({"accountId": account_id, "chatId": old_id}, NO_ID)
+        if old is not None:
+            kept = db.chats.find_one({"accountId": account_id, "chatId": new_id}, NO_ID)
+            last = old.get("lastMessage")
+            if isinstance(last, dict) and last.get("from") == old_id:
+                last = dict(last, **{"from": new_id})
+            self.upsert_chat(account_id, new_id,
+                             name=None if kept and kept.get("name") else old.get("name"),
+                             last_message_time=old.get("lastMessageTime"), last_message=last,
+                             unread_increment=int(old.get("unreadCount") or 0))
+            db.chats.delete_one({"accountId": account_id, "chatId": old_id})
+        return moved
+
 
     # -- daily send counts -------------------------------------------------------------
     def add_send_count(self, account_id, day, delta):
@@ -362,6 +431,8 @@ class MongoStore(Store):
 
 
 _GROUP_VIEW = {"_id": 0, "accountId": 0}
+CONTACT_FIELDS = {"_id": 0, "accountId": 0}
+
 
 # Every contract method reports driver failures as StoreError/DuplicateKey.
 for _name in Store.__abstractmethods__ | {"close"}:

@@ -76,6 +76,8 @@ class SQLiteStore(SQLiteConnections, Store):
             db.execute("DELETE FROM snapshots WHERE name = ?", (snapshot,))
             db.execute("DELETE FROM groups WHERE account_id = ?", one)
             db.execute("DELETE FROM send_counts WHERE account_id = ?", one)
+            db.execute("DELETE FROM contacts WHERE account_id = ?", one)
+            db.execute("DELETE FROM identities WHERE account_id = ?", one)
             return db.execute("DELETE FROM accounts WHERE id = ?", one).rowcount > 0
 
     # -- messages ----------------------------------------------------------------------
@@ -377,6 +379,88 @@ class SQLiteStore(SQLiteConnections, Store):
         with self._write() as db:
             return db.execute("DELETE FROM groups WHERE account_id = ? AND group_id = ?",
                               (account_id, group_id)).rowcount > 0
+    # -- chat extras (issue 11) ----------------------------------------------------------
+    def upsert_contact(self, account_id, jid, fields):
+        with self._write() as db:
+            row = db.execute("SELECT doc FROM contacts WHERE account_id = ? AND jid = ?",
+                             (account_id, jid)).fetchone()
+            doc = row_doc(row) if row else {"jid": jid}
+            doc.update({k: v for k, v in fields.items() if v is not None and k != "jid"})
+            db.execute("INSERT OR REPLACE INTO contacts (account_id, jid, lid, doc) "
+                       "VALUES (?, ?, ?, ?)", (account_id, jid, doc.get("lid"), dumps(doc)))
+
+    def get_contact(self, account_id, jid):
+        row = self._one("SELECT doc FROM contacts WHERE account_id = ? AND (jid = ? OR lid = ?) "
+                        "ORDER BY jid = ? DESC LIMIT 1", (account_id, jid, jid, jid))
+        return row_doc(row) if row else None
+
+    def delete_contact(self, account_id, jid):
+        with self._write() as db:
+            return db.execute("DELETE FROM contacts WHERE account_id = ? AND jid = ?",
+                              (account_id, jid)).rowcount > 0
+
+    def list_contacts(self, account_id, *, limit=50, skip=0, before=None):
+        sql, params = "SELECT doc FROM contacts WHERE account_id = ?", [account_id]
+        if before is not None:
+            sql, params = sql + " AND jid < ?", params + [before]
+        sql += " ORDER BY jid DESC LIMIT ? OFFSET ?"
+        return [row_doc(r) for r in self._all(sql, (*params, int(limit), int(skip)))]
+
+    def put_identity(self, account_id, lid, phone_jid):
+        with self._write() as db:
+            row = db.execute("SELECT pn FROM identities WHERE account_id = ? AND lid = ?",
+                             (account_id, lid)).fetchone()
+            if row is not None and row[0] == phone_jid:
+                return False
+            db.execute("INSERT OR REPLACE INTO identities (account_id, lid, pn) VALUES (?, ?, ?)",
+                       (account_id, lid, phone_jid))
+            return True
+
+    def phone_for_lid(self, account_id, lid):
+        row = self._one("SELECT pn FROM identities WHERE account_id = ? AND lid = ?",
+                        (account_id, lid))
+        return row[0] if row else None
+
+    def lid_for_phone(self, account_id, phone_jid):
+        row = self._one("SELECT lid FROM identities WHERE account_id = ? AND pn = ? "
+                        "ORDER BY rowid DESC LIMIT 1", (account_id, phone_jid))
+        return row[0] if row else None
+
+    def move_chat(self, account_id, old_chat_id, new_chat_id):
+        with self._write() as db:
+            rows = db.execute("SELECT message_id, doc FROM messages WHERE account_id = ? AND "
+                              "chat_id = ?", (account_id, old_chat_id)).fetchall()
+            for row in rows:
+                doc = row_doc(row)
+                doc["chatId"] = new_chat_id
+                if doc.get("from") == old_chat_id:
+                    doc["from"] = new_chat_id
+                db.execute("UPDATE messages SET chat_id = ?, doc = ? WHERE account_id = ? AND "
+                           "message_id = ?", (new_chat_id, dumps(doc), account_id,
+                                              row["message_id"]))
+            old = db.execute("SELECT doc FROM chats WHERE account_id = ? AND chat_id = ?",
+                             (account_id, old_chat_id)).fetchone()
+            if old is not None:
+                old = row_doc(old)
+                kept = db.execute("SELECT doc FROM chats WHERE account_id = ? AND chat_id = ?",
+                                  (account_id, new_chat_id)).fetchone()
+                named = kept is not None and row_doc(kept).get("name")
+                self._upsert_chat(db, account_id, new_chat_id,
+                                  name=None if named else old.get("name"),
+                                  last_message_time=old.get("lastMessageTime"),
+                                  last_message=old.get("lastMessage"),
+                                  unread_increment=int(old.get("unreadCount") or 0))
+                new = row_doc(db.execute("SELECT doc FROM chats WHERE account_id = ? AND "
+                                         "chat_id = ?", (account_id, new_chat_id)).fetchone())
+                if new.get("lastMessage"):   # the preview's author may be the old id too
+                    last = dict(new["lastMessage"])
+                    if last.get("from") == old_chat_id:
+                        last["from"] = new_chat_id
+                        new["lastMessage"] = last
+                        self._insert(db, "chats", chat_cols(new), "INSERT OR REPLACE")
+                db.execute("DELETE FROM chats WHERE account_id = ? AND chat_id = ?",
+                           (account_id, old_chat_id))
+            return len(rows)
 
     # -- daily send counts -------------------------------------------------------------
     def add_send_count(self, account_id, day, delta):

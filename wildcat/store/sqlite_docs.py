@@ -47,7 +47,15 @@ CREATE TABLE IF NOT EXISTS groups (
     PRIMARY KEY (account_id, group_id));
 CREATE TABLE IF NOT EXISTS send_counts (
     account_id TEXT NOT NULL, day TEXT NOT NULL, count INTEGER NOT NULL,
-    PRIMARY KEY (account_id, day)) WITHOUT ROWID
+    PRIMARY KEY (account_id, day)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS contacts (
+    account_id TEXT NOT NULL, jid TEXT NOT NULL, lid TEXT, doc TEXT NOT NULL,
+    PRIMARY KEY (account_id, jid));
+CREATE INDEX IF NOT EXISTS contacts_by_lid ON contacts (account_id, lid) WHERE lid IS NOT NULL;
+CREATE TABLE IF NOT EXISTS identities (
+    account_id TEXT NOT NULL, lid TEXT NOT NULL, pn TEXT NOT NULL,
+    PRIMARY KEY (account_id, lid));
+CREATE INDEX IF NOT EXISTS identities_by_pn ON identities (account_id, pn)
 """
 
 
