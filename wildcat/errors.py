@@ -98,6 +98,10 @@ class NotAdmin(Forbidden):
     code, message = "not_admin", "Only a group admin may do this"
 
 
+class CannotEdit(Forbidden):
+    code, message = "cannot_edit", "Only your own text messages can be edited"
+
+
 # -- 404 ----------------------------------------------------------------------------------
 class NotFound(ApiError):
     status, code, message = 404, "not_found", "Not found"
@@ -113,6 +117,10 @@ class MessageNotFound(NotFound):
 
 class NoMedia(NotFound):
     code, message = "no_media", "No media in message"
+
+
+class ContactNotFound(NotFound):
+    code, message = "contact_not_found", "Contact not found: the number is not on WhatsApp"
 
 
 class ChatNotFound(NotFound):

@@ -39,11 +39,12 @@ def create_app(config: Config | None = None, *, store=None, driver=None) -> Flas
     register_origin_check(app)     # CSRF: with or without a key
     register_auth(app)
 
-    from wildcat.api import accounts, chats, dashboard, messages, system, tokens, webhooks
+    from wildcat.api import (accounts, chat_extras, chats, dashboard, messages, system, tokens,
+                             webhooks)
     from wildcat.api import groups
     from wildcat import openapi
-    for module in (system, accounts, tokens, messages, chats, webhooks, dashboard, openapi,
-                   groups):
+    for module in (system, accounts, tokens, messages, chat_extras, chats, webhooks, dashboard,
+                   openapi, groups):
         app.register_blueprint(module.bp)
     from wildcat.api import ws
     ws.init_app(app, config)

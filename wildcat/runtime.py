@@ -19,6 +19,7 @@ class Runtime:
     """Built by create_app (no threads); `start()` once the server process exists."""
 
     def __init__(self, config, store, driver):
+        from wildcat.services.identity import IdentityBook
         from wildcat.services.inbound import InboundPipeline
         from wildcat.services.outbound import OutboundPipeline
         from wildcat.services.outbox import EventSink, Outbox
@@ -34,7 +35,8 @@ class Runtime:
         self.events = EventSink(self.outbox, self.bus)   # emit(): outbox write, then the bus
         self.send_limiter = SendRateLimiter(config.send_rate_per_minute)
         self.send_pacer = SendPacer(config.send_queue_limit)   # accounts with a sendPolicy
-        self.inbound = InboundPipeline(store, self.events)
+        self.identities = IdentityBook(store)          # LID <-> phone map (issue 11)
+        self.inbound = InboundPipeline(store, self.events, identities=self.identities)
         self.outbound = OutboundPipeline(store, self.events)
         self.supervisor = Supervisor(config, store, driver, self.events, inbound=self.inbound,
                                      outbound=self.outbound)

@@ -9,9 +9,10 @@ from wildcat.drivers.base import DriverError
 from wildcat.errors import AccountNotConnected, NoPendingLogin, ValidationFailed
 from wildcat.jid import is_group
 from wildcat.schemas import json_body, load
+from wildcat.drivers.vcard import build_vcard, parse_vcard
 from wildcat.schemas.sandbox import (FailConnectsSchema, HistorySchema, InboundFormSchema,
                                      InboundSchema, KickSchema, NetworkSchema, ReceiptSchema,
-                                     ScanSchema)
+                                     RegisteredSchema, ScanSchema)
 from wildcat.schemas.settings import mask_proxy
 from wildcat.services.accounts import get_account
 
@@ -21,6 +22,7 @@ scan_schema, inbound_schema, receipt_schema = ScanSchema(), InboundSchema(), Rec
 history_schema, inbound_form_schema = HistorySchema(), InboundFormSchema()
 network_schema = NetworkSchema()
 fail_schema, kick_schema = FailConnectsSchema(), KickSchema()
+registered_schema = RegisteredSchema()
 MEDIA_TYPES = ("image", "video", "audio", "voice", "document", "sticker")
 
 
@@ -65,21 +67,76 @@ def inbound(account_id):
     else:
         data = load(inbound_schema, json_body())
     session = _session(account_id)
+    if data["type"] in ("presence", "call"):
+        return _signal(session, data)
     msg = _normalise(session, data)
     session.inject(msg)
     return jsonify(ok=True, messageId=msg["messageId"])
 
 
+def _signal(session, data):
+    """Presence and calls: driver events that are not messages (issue 11)."""
+    sender = data.get("sender") or data["fromLid"]
+    if data["type"] == "presence":
+        if "state" not in data:
+            raise ValidationFailed("state is required for type presence")
+        session.presence({"chatId": data.get("chatId") or sender, "from": sender,
+                          "fromLid": data.get("fromLid"), "state": data["state"]})
+        return jsonify(ok=True)
+    call_id = secrets.token_hex(16).upper()
+    session.call({"callId": call_id, "from": sender, "fromLid": data.get("fromLid"),
+                  "isVideo": data["isVideo"], "isGroup": False,
+                  "timestamp": int(time.time() * 1000)})
+    return jsonify(ok=True, callId=call_id)
+
+
+def _chat_content(data, msg):
+    """The fields of issue 11's message kinds, as the neonize codec normalises them."""
+    kind = data["type"]
+    if kind == "location":
+        if "latitude" not in data or "longitude" not in data:
+            raise ValidationFailed("latitude and longitude are required for type location")
+        msg.update(text=data.get("name"), location={
+            "latitude": data["latitude"], "longitude": data["longitude"],
+            "name": data.get("name"), "address": data.get("address")})
+    elif kind == "contact":
+        if not data.get("contacts"):
+            raise ValidationFailed("contacts are required for type contact")
+        # through a real vCard, as WhatsApp carries it
+        cards = [parse_vcard(build_vcard(c["name"], c["phone"])) for c in data["contacts"]]
+        msg.update(text=cards[0]["name"], contacts=cards)
+    elif kind == "poll":
+        options = data.get("options") or []
+        if not data.get("question") or not 2 <= len(options) <= 12 or len(set(options)) != len(options):
+            raise ValidationFailed("a poll needs a question and 2 to 12 distinct options")
+        msg.update(text=data["question"], poll={
+            "question": data["question"], "multiple": bool(data.get("multiple")),
+            "options": [{"name": o, "voters": []} for o in options]})
+    elif kind == "poll_vote":
+        if not data.get("messageId") or "options" not in data:
+            raise ValidationFailed("messageId and options are required for type poll_vote")
+        msg.update(messageId="3EB0" + secrets.token_hex(8).upper(), pollVote={
+            "messageId": data["messageId"], "options": list(data["options"]),
+            "from": msg["from"]})
+    else:
+        return False
+    return True
+
+
 def _normalise(session, data):
     """Turn the route's fields into the driver's normalised inbound message."""
     kind = data["type"]
-    sender = session.jid if data["fromMe"] else data["sender"]
-    chat = data.get("chatId") or data["sender"]
+    someone = data.get("sender") or data["fromLid"]   # the phone JID when WhatsApp gives it
+    sender = session.jid if data["fromMe"] else someone
+    chat = data.get("chatId") or someone
     msg = {"messageId": data.get("messageId") or "3EB0" + secrets.token_hex(8).upper(),
            "chatId": chat, "from": sender, "fromMe": data["fromMe"], "type": kind,
            "timestamp": data.get("timestamp") or int(time.time() * 1000),
            "pushName": data.get("pushName"), "isGroup": is_group(chat),
-           "quotedMessageId": data.get("quotedMessageId"), "hasMedia": False}
+           "quotedMessageId": data.get("quotedMessageId"), "hasMedia": False,
+           "fromLid": None if data["fromMe"] else data.get("fromLid")}
+    if _chat_content(data, msg):
+        return msg
     if kind in ("reaction", "revoke", "edit") and not data.get("messageId"):
         raise ValidationFailed(f"messageId is required for type {kind}")
     if kind == "reaction":
@@ -138,6 +195,15 @@ def _history_batch(session, data):
                 for m in data["messages"]]
     chats = [{**c, "isGroup": is_group(c["chatId"])} for c in data["chats"]]
     return {"syncType": data["syncType"], "chats": chats, "messages": messages}
+
+
+@bp.post("/accounts/<account_id>/registered")
+def registered(account_id):
+    """Which numbers are on WhatsApp from now on (issue 11)."""
+    data = load(registered_schema, json_body())
+    get_account(runtime(), account_id)
+    runtime().driver.set_registered(account_id, data["phones"], data["lids"])
+    return jsonify(ok=True, registered=len(data["phones"]))
 
 
 @bp.post("/accounts/<account_id>/drop")

@@ -104,6 +104,10 @@ class InvalidInvite(DriverError):
     """The invite code is invalid, expired or revoked."""
 
 
+class NotOnWhatsApp(DriverError):
+    """The number or JID has no WhatsApp account (issue 11)."""
+
+
 @dataclasses.dataclass
 class SendRequest:
     """One outgoing action. `kind`: text | image | video | audio | document | reply |

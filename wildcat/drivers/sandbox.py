@@ -14,6 +14,7 @@ from wildcat.drivers import base
 from wildcat.drivers.sandbox_group_session import SandboxGroupSession
 from wildcat.drivers.sandbox_groups import network
 from wildcat.drivers.liveness import LivenessBook
+from wildcat.drivers.sandbox_chat import SandboxChatDriver, SandboxChatSession
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ def _target_key(target, own_jid):
 UNREACHABLE_ERROR = "dial tcp: lookup web.whatsapp.com on 127.0.0.53:53: no such host"
 
 
-class SandboxDriver(base.Driver):
+class SandboxDriver(SandboxChatDriver, base.Driver):
     """Holds the simulated network: sessions by account, logins, the media it has seen."""
     name = "sandbox"
 
@@ -58,6 +59,7 @@ class SandboxDriver(base.Driver):
         self.connections = {}  # account id -> its connect attempts: {at, proxy, outcome}
         self.failing = {}      # account id -> the error its connects fail with, until cleared
         self._liveness = LivenessBook()
+        self.registered = {}   # account id -> {digits: lid} once set (issue 11)
 
     # -- Driver --------------------------------------------------------------------------
     def open_session(self, account, on_event):
@@ -141,7 +143,9 @@ class SandboxDriver(base.Driver):
                                                   "from": sender.jid})
         elif request.kind == "revoke":
             msg.update(type="revoke", revokedMessageId=request.target["messageId"])
-        elif request.kind in ("text", "reply"):
+        elif self._chat_delivery(sender, request, msg):
+            pass
+        elif request.kind in ("text", "reply", "status_text"):
             msg.update(type="text", text=request.text,
                        quotedMessageId=(request.quoted or {}).get("messageId"))
         else:
@@ -154,7 +158,7 @@ class SandboxDriver(base.Driver):
             peer.emit(base.MESSAGE, dict(msg))
 
 
-class SandboxSession(SandboxGroupSession, base.DriverSession):
+class SandboxSession(SandboxChatSession, SandboxGroupSession, base.DriverSession):
     """One account on the simulated network."""
 
     def __init__(self, driver, account_id, on_event, proxy=None):
@@ -265,6 +269,7 @@ class SandboxSession(SandboxGroupSession, base.DriverSession):
         if not self.connected:
             raise base.NotConnected("account is not connected")
         self.check_group_send(request.to)
+        self._require_on_whatsapp(request.to)
         result = base.SendResult(messageId=_message_id(), timestamp=_now_ms())
         record = {"messageId": result.messageId, "type": request.kind, "to": request.to,
                   "at": result.timestamp}
@@ -286,6 +291,7 @@ class SandboxSession(SandboxGroupSession, base.DriverSession):
             record.update(mediaSize=len(request.data), mimetype=request.mimetype,
                           fileName=request.fileName, ptt=request.ptt)
             self.driver._media[result.messageId] = request.data
+        self._chat_record(request, record)
         self.sent.append(record)
         self.driver._deliver(self, request, result)
         return result

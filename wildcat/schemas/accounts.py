@@ -1,6 +1,7 @@
 """Schemas of the accounts and connection routes."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from wildcat.schemas.common import JsonBoolean
 from wildcat.schemas.settings import ProxyUrl, SendPolicySchema
 
 ACCOUNT_ID = r"^[A-Za-z0-9_-]{1,64}\Z"
@@ -25,6 +26,10 @@ class UpdateAccountSchema(Schema):
                        "this account's WhatsApp connection and media; changing it reconnects."
                        " The password is never returned."})
     sendPolicy = fields.Nested(SendPolicySchema, allow_none=True)
+    rejectCalls = JsonBoolean(metadata={  # issue 11
+        "description": "Decline incoming calls (each still publishes a `call` event)"},
+        error_messages={"invalid": "rejectCalls must be true or false",
+                        "null": "rejectCalls must be true or false"})
 
     @validates_schema
     def _not_empty(self, data, **kwargs):

@@ -87,6 +87,7 @@ class Account(Open):
     lastSeenAt = fields.String(metadata={
         "format": "date-time", "description": "Last event heard from WhatsApp for this account (known "
         "on the instance that runs it)"})
+    rejectCalls = fields.Boolean(metadata={"description": "Incoming calls are declined"})
 
 
 class AccountResponse(OkResponse):

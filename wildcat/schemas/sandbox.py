@@ -1,6 +1,7 @@
 """Schemas of the sandbox-only routes."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from wildcat.schemas.chats import ChatId
 from wildcat.schemas.common import Jid, JsonBoolean, MessageId
 
 
@@ -14,16 +15,52 @@ class NetworkSchema(Schema):
         "required": "reachable is required", "invalid": "reachable must be true or false"})
 
 
+class Lid(Jid):
+    """A WhatsApp LID (`digits@lid`)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        jid = super()._deserialize(value, attr, data, **kwargs)
+        if not jid.endswith("@lid"):
+            raise ValidationError(f"{attr or 'value'} must be a LID (e.g. 123456789012345@lid)")
+        return jid
+
+
+class CardSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    phone = fields.String(required=True, validate=validate.Regexp(
+        r"^\+[1-9][0-9]{6,14}\Z", error="phone must be +<country code><number>"))
+
+
 class InboundSchema(Schema):
-    """A message 'received from WhatsApp'. JSON, or multipart with a `media` file."""
-    sender = Jid(required=True, data_key="from", error_messages={"required": "from is required"})
+    """A message 'received from WhatsApp'. JSON, or multipart with a `media` file. Issue 11
+    kinds: location, contact, poll, poll_vote, presence, call; `fromLid` sends from a LID
+    (with `from`: a LID whose phone WhatsApp reveals; without: a LID alone)."""
+    sender = Jid(data_key="from")
+    fromLid = Lid()
     type = fields.String(load_default="text", validate=validate.OneOf(
         ["text", "image", "video", "audio", "voice", "document", "sticker", "reaction",
-         "revoke", "edit"]))
+         "revoke", "edit", "location", "contact", "poll", "poll_vote", "presence", "call"]))
+    latitude = fields.Float(validate=validate.Range(min=-90, max=90))
+    longitude = fields.Float(validate=validate.Range(min=-180, max=180))
+    name = fields.String(validate=validate.Length(min=1, max=256))
+    address = fields.String(validate=validate.Length(min=1, max=512))
+    contacts = fields.List(fields.Nested(CardSchema), validate=validate.Length(min=1, max=20))
+    question = fields.String(validate=validate.Length(min=1, max=255))
+    options = fields.List(fields.String(validate=validate.Length(min=1, max=100)),
+                          validate=validate.Length(max=12))
+    multiple = fields.Boolean()
+    state = fields.String(validate=validate.OneOf(
+        ["composing", "recording", "paused", "available", "unavailable"]))
+    isVideo = fields.Boolean(load_default=False)
+
+    @validates_schema
+    def _someone(self, data, **kwargs):
+        if not data.get("sender") and not data.get("fromLid"):
+            raise ValidationError("from is required (or fromLid)", "from")
     text = fields.String(validate=validate.Length(max=65536))
     caption = fields.String(validate=validate.Length(max=4096))
     fileName = fields.String(validate=validate.Length(min=1, max=255))
-    chatId = Jid()
+    chatId = ChatId()
     pushName = fields.String(validate=validate.Length(max=100))
     quotedMessageId = MessageId()
     messageId = MessageId()
@@ -86,3 +123,17 @@ class KickSchema(Schema):
                                    validate=validate.Range(min=1, max=10**8))
     code = fields.String(load_default="SENT_TOO_MANY_SAME_MESSAGE",
                          validate=validate.Length(min=1, max=64))
+
+
+class RegisteredSchema(Schema):
+    """Which phones 'are on WhatsApp' for the account's simulated network (issue 11)."""
+    phones = fields.List(fields.String(validate=validate.Regexp(
+        r"^\+[1-9][0-9]{6,14}\Z", error="each phone must be +<country code><number>")),
+        required=True, validate=validate.Length(max=10_000))
+    lids = fields.Dict(keys=fields.String(), values=Lid(), load_default=dict)
+
+    @validates_schema
+    def _lids_of_listed_phones(self, data, **kwargs):
+        unknown = set(data.get("lids") or {}) - set(data.get("phones") or ())
+        if unknown:
+            raise ValidationError("lids may only name phones listed in phones", "lids")

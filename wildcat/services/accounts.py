@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 PUBLIC_FIELDS = ("_id", "name", "collectionName", "status", "createdAt", "lastUpdate",
                  "reason", "lastError", "errorKind", "nextRetryAt", "until", "banCode", "jid",
-                 "pushName", "connectedAt", "sendPolicy")
+                 "pushName", "connectedAt", "sendPolicy", "rejectCalls")
 
 
 def public_view(account, worker, owner=None, liveness=None):
@@ -27,6 +27,7 @@ def public_view(account, worker, owner=None, liveness=None):
     view["owner"] = owner
     view["attempts"] = account.get("attempts") or 0
     view["proxy"] = mask_proxy(account.get("proxy"))
+    view["rejectCalls"] = bool(account.get("rejectCalls"))
     state = worker.state() if worker else None
     view["currentStatus"] = state.status if state else domain.NOT_STARTED
     view["hasQR"] = bool(state and state.qr)
@@ -132,7 +133,7 @@ def update_account(runtime, account_id, data):
     """Change the account's settings (PATCH); returns the account as the API shows it."""
     account = get_account(runtime, account_id)
     fields = {"lastUpdate": domain.iso_now()}
-    for name in ("name", "proxy", "sendPolicy"):
+    for name in ("name", "proxy", "sendPolicy", "rejectCalls"):
         if name in data:
             fields[name] = data[name]
     runtime.store.update_account(account_id, fields)

@@ -24,6 +24,8 @@ from wildcat import domain
 from wildcat.domain import backoff_delay, make_event, now_ms
 from wildcat.media import safe_filename
 from wildcat.services.chats import chat_activity, import_chats
+from wildcat.services.identity import IdentityBook
+from wildcat.services.inbound_chat import InboundChat
 from wildcat.services.inbound_effects import (
     EFFECT_EVENTS, EFFECT_TYPES, effect_change, target_id)
 from wildcat.services.groups_inbound import GroupEvents
@@ -34,7 +36,7 @@ from wildcat.store.base import StoreError
 log = logging.getLogger(__name__)
 
 # Keys of a normalised message that are instructions or bytes, never stored on the record.
-TRANSIENT_KEYS = ("media", "reaction", "revokedMessageId", "edit")
+TRANSIENT_KEYS = ("media", "reaction", "revokedMessageId", "edit", "pollVote", "chatLid")
 BURST_MAX = 1000           # queued live messages stored together (one insert transaction)
 INSERT_CHUNK = 1000        # history messages per store transaction (bounds lock hold time)
 STORE_RETRY_BASE, STORE_RETRY_CAP = 0.5, 30.0  # seconds, while the store is unreachable
@@ -86,8 +88,11 @@ class InboundPipeline:
     `account_id`, `config`, `wait()`, `stopping()`, `take_events()` and
     `media_downloader()`; every event leaves through `events.emit` after it is stored."""
 
-    def __init__(self, store, events, *, media_wait=30.0, max_late_downloads=4):
+    def __init__(self, store, events, *, media_wait=30.0, max_late_downloads=4,
+                 identities=None):
         self.store, self.events = store, events
+        self.identities = identities or IdentityBook(store)
+        self.chat = InboundChat(store, events, self.identities)   # issue 11
         self.media = MediaFetcher(store, wait=media_wait, max_late=max_late_downloads)
         self.groups = GroupEvents(store, events)
         self._states = weakref.WeakKeyDictionary()
@@ -104,6 +109,12 @@ class InboundPipeline:
             self._until_stored(worker, self.on_history, event.data)
         elif event.kind in base.GROUP_EVENT_KINDS:
             self._until_stored(worker, self.groups, event)
+        elif event.kind == base.PRESENCE:
+            self._until_stored(worker, self.chat.on_presence, event.data)
+        elif event.kind == base.CALL:
+            self._until_stored(worker, self.chat.on_call, event.data)
+        elif event.kind == base.IDENTITIES:
+            self._until_stored(worker, self.chat.on_identities, event.data)
         else:
             log.debug("account %s: ignoring driver event %s", worker.account_id, event.kind)
 
@@ -141,7 +152,11 @@ class InboundPipeline:
         for msg in msgs:
             if not is_valid(msg):
                 log.warning("account %s: dropped a malformed inbound message", worker.account_id)
-            elif msg.get("type") in EFFECT_TYPES:
+                continue
+            if self.chat.resolve(worker.account_id, msg):
+                for earlier in pending:    # a pair learned just now renames those too
+                    self.chat.resolve(worker.account_id, earlier)
+            if msg.get("type") in EFFECT_TYPES:
                 self._store_batch(worker, pending)
                 pending = []
                 self.apply_effect(worker, msg, publish=True)
@@ -168,11 +183,9 @@ class InboundPipeline:
                     doc["mediaId"] = media_id
         self._touch_chats(worker, [doc for _msg, doc in fresh])
         for _msg, doc in fresh:
-            event = message_event(domain.MESSAGE, account_id, doc)
-            for key in ("location", "contacts"):
-                if key in doc:
-                    event[key] = doc[key]
-            self.events.emit(event)
+            self.chat.remember_sender(account_id, doc)
+        for _msg, doc in fresh:
+            self.events.emit(message_event(domain.MESSAGE, account_id, doc))
 
     def _touch_chats(self, worker, docs):
         """One chat upsert per chat of the batch: newest preview, unread += inbound count."""
@@ -209,7 +222,9 @@ class InboundPipeline:
         for msg in data.get("messages") or ():
             if not is_valid(msg):
                 skipped += 1
-            elif msg.get("type") in EFFECT_TYPES:
+                continue
+            self.chat.resolve(account_id, msg)
+            if msg.get("type") in EFFECT_TYPES:
                 effects.append(msg)
             else:
                 docs.append(stored_form(msg))
@@ -245,10 +260,16 @@ class InboundPipeline:
             return
         if publish:
             fields = {"messageId": target_ref, "chatId": msg["chatId"], "from": msg.get("from"),
+                      "fromLid": msg.get("fromLid"), "fromPhone": msg.get("fromPhone"),
                       "fromMe": bool(msg.get("fromMe")), "timestamp": msg["timestamp"],
                       "isGroup": bool(msg.get("isGroup")), "targetFound": target is not None,
                       "eventMessageId": msg["messageId"], **extra}
             self.events.emit(make_event(EFFECT_EVENTS[msg["type"]], account_id, **fields))
+
+    def _ack_person(self, account_id, sender):
+        if not isinstance(sender, str) or not sender:
+            return {"from": sender, "fromLid": None, "fromPhone": None}
+        return self.identities.person(account_id, sender)
 
     # -- receipts ------------------------------------------------------------------------
     def on_receipt(self, worker, data):
@@ -267,5 +288,6 @@ class InboundPipeline:
             if self.store.advance_message_status(account_id, message_id, status):
                 self.events.emit(make_event(
                     domain.MESSAGE_ACK, account_id, messageId=message_id,
-                    chatId=data.get("chatId"), status=status, **{"from": data.get("from")},
+                    chatId=data.get("chatId"), status=status,
+                    **self._ack_person(account_id, data.get("from")),
                     timestamp=data.get("timestamp") or now_ms()))

@@ -4,7 +4,10 @@ from urllib.parse import quote
 from wildcat.domain import make_event
 
 # Keys of a stored message the API never shows (driver internals, bytes).
-PRIVATE_KEYS = {"raw", "media", "accountId", "_id", "reaction", "edit", "revokedMessageId"}
+PRIVATE_KEYS = {"raw", "media", "accountId", "_id", "reaction", "edit", "revokedMessageId",
+                "pollVote", "chatLid"}
+# Kind-specific fields a message event carries when the message has them (issue 11).
+CONTENT_KEYS = ("location", "contacts", "poll", "backgroundColor", "editedAt")
 
 
 def media_url(account_id, message_id):
@@ -41,4 +44,6 @@ def message_event(name: str, account_id: str, msg: dict) -> dict:
            "mediaId": msg.get("mediaId"), "mimetype": msg.get("mimetype"),
            "fileName": msg.get("fileName"), "quotedMessageId": msg.get("quotedMessageId"),
            "pushName": msg.get("pushName"), "isGroup": bool(msg.get("isGroup")),
-           "status": msg.get("status")})
+           "status": msg.get("status"), "fromLid": msg.get("fromLid"),
+           "fromPhone": msg.get("fromPhone"),
+           **{key: msg[key] for key in CONTENT_KEYS if msg.get(key) is not None}})

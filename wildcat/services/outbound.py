@@ -17,7 +17,9 @@ from wildcat.services.message_shapes import message_event
 
 log = logging.getLogger(__name__)
 
-MESSAGE_KINDS = ("text", "reply", "image", "video", "audio", "document")
+MESSAGE_KINDS = ("text", "reply", "image", "video", "audio", "document",
+                 # issue 11
+                 "location", "contact", "poll", "sticker", "status_text", "status_image")
 
 
 class OutboundPipeline:
@@ -35,13 +37,16 @@ class OutboundPipeline:
             return self._reacted(account_id, me, command.request, result)
         if kind == "revoke":
             return self._revoked(account_id, me, command.request, result)
+        if kind == "edit":
+            return self._edited(account_id, me, command.request, result)
         raise ValueError(f"unknown send kind {kind!r}")
 
     def _message_sent(self, account_id, me, command, result):
         request = command.request
         msg = {"messageId": result.messageId, "chatId": request.to, "from": me,
                "fromMe": True, "timestamp": result.timestamp, "status": "sent",
-               "isGroup": is_group(request.to), "hasMedia": False, **command.record}
+               "isGroup": is_group(request.to), "hasMedia": False,
+               "fromPhone": domain.phone_of(me), **command.record}
         if result.raw is not None:
             msg["raw"] = result.raw
         try:
@@ -73,11 +78,20 @@ class OutboundPipeline:
                                   {"deleted": True, "deletedAt": result.timestamp})
         self._emit_effect(domain.MESSAGE_REVOKED, account_id, me, target, result)
 
+    def _edited(self, account_id, me, request, result):
+        target = request.target
+        text = (request.payload or {}).get("text", request.text)
+        self.store.update_message(account_id, target["messageId"], {
+            "text": text, "edited": True, "editedAt": result.timestamp})
+        self._emit_effect(domain.MESSAGE_EDITED, account_id, me, target, result, text=text,
+                          editedAt=result.timestamp)
+
     def _emit_effect(self, name, account_id, me, target, result, **extra):
         """The same event the inbound pipeline emits for a reaction/revoke, from us."""
         self.events.emit(domain.make_event(
             name, account_id, messageId=target["messageId"], chatId=target["chatId"],
-            **{"from": me}, fromMe=True, timestamp=result.timestamp,
+            **{"from": me}, fromMe=True, fromLid=None, fromPhone=domain.phone_of(me),
+            timestamp=result.timestamp,
             isGroup=bool(target.get("isGroup")) or is_group(target["chatId"]),
             targetFound=True, eventMessageId=result.messageId, **extra))
 
