@@ -10,7 +10,7 @@ from wildcat.drivers.base import SendRequest
 from wildcat.drivers.vcard import build_vcard
 from wildcat.errors import AccountTimeout, CannotEdit
 from wildcat.services.accounts import connected_worker
-from wildcat.services.sending import _send, _take_token, stored_message
+from wildcat.services.sending import _send, _take_token, recipient as _to, stored_message
 
 log = logging.getLogger(__name__)
 
@@ -18,17 +18,11 @@ STATUS_BROADCAST = "status@broadcast"
 EDITABLE_TYPES = ("text",)
 
 
-def _to(runtime, account_id, jid):
-    """Where a message to `jid` goes: a LID whose phone number is known becomes that phone
-    JID, so the chat is the one the person already has."""
-    return runtime.identities.resolve(account_id, jid)
-
-
 def _send_message(runtime, account_id, kind, to, record, **request_fields):
     worker = connected_worker(runtime, account_id)
     _take_token(runtime, account_id)
     request = SendRequest(kind=kind, to=to, **request_fields)
-    return _send(worker, Send(request=request, record={"type": kind, **record}))["messageId"]
+    return _send(runtime, worker, Send(request=request, record={"type": kind, **record}))["messageId"]
 
 
 def send_location(runtime, account_id, data):
@@ -68,7 +62,7 @@ def _send_file(runtime, account_id, worker, kind, to, data, mimetype, filename, 
               "mimetype": mimetype, "fileLength": stored["length"], "fileName": filename,
               **{k: v for k, v in record.items() if v is not None}}
     try:
-        return _send(worker, Send(request=request, record=record, slow=True))["messageId"]
+        return _send(runtime, worker, Send(request=request, record=record, slow=True))["messageId"]
     except AccountTimeout as exc:
         if not exc.started:
             runtime.store.delete_media(stored["mediaId"])
@@ -101,7 +95,7 @@ def edit(runtime, account_id, data):
     _take_token(runtime, account_id)
     request = SendRequest(kind="edit", to=target["chatId"], text=data["message"], target=target,
                           payload={"text": data["message"]})
-    _send(worker, Send(request=request))
+    _send(runtime, worker, Send(request=request))
 
 
 def send_status_text(runtime, account_id, data):

@@ -118,5 +118,9 @@ class IdentityBook:
             msg["chatId"] = self.resolve(account_id, msg["chatId"])
         if sender:
             msg.update(self.person(account_id, sender, lid))
+        for key in ("reaction", "pollVote"):     # who reacted / voted, named the same way
+            detail = msg.get(key)
+            if isinstance(detail, dict) and isinstance(detail.get("from"), str):
+                detail["from"] = self.resolve(account_id, detail["from"])
         msg.pop("chatLid", None)
         return learned

@@ -29,6 +29,12 @@ def _take_token(runtime, account_id):
                           details={"retryAfter": wait})
 
 
+def recipient(runtime, account_id, jid):
+    """Where a message to `jid` goes: a LID whose phone number is known becomes that phone
+    JID, so it lands in the chat the person already has (issue 11)."""
+    return runtime.identities.resolve(account_id, jid)
+
+
 def stored_message(runtime, account_id, message_id):
     msg = runtime.store.get_message(account_id, message_id)
     if msg is None:
@@ -80,7 +86,8 @@ def send_text(runtime, account_id, data):
     worker = connected_worker(runtime, account_id)
     check_send(runtime, account_id, worker, data["to"])
     _take_token(runtime, account_id)
-    request = SendRequest(kind="text", to=data["to"], text=data["message"])
+    request = SendRequest(kind="text", to=recipient(runtime, account_id, data["to"]),
+                          text=data["message"])
     msg = _send(runtime, worker, Send(request=request, record={"type": "text",
                                                                "text": data["message"]}))
     return msg["messageId"]
@@ -93,7 +100,8 @@ def reply(runtime, account_id, data):
         raise MessageNotFound()
     check_send(runtime, account_id, worker, data["to"])
     _take_token(runtime, account_id)
-    request = SendRequest(kind="reply", to=data["to"], text=data["message"], quoted=quoted)
+    request = SendRequest(kind="reply", to=recipient(runtime, account_id, data["to"]),
+                          text=data["message"], quoted=quoted)
     msg = _send(runtime, worker, Send(request=request, record={
         "type": "text", "text": data["message"], "quotedMessageId": quoted["messageId"]}))
     return msg["messageId"]
@@ -115,7 +123,8 @@ def send_media(runtime, account_id, kind, data, upload):
         stored = runtime.store.put_media(account_id, payload.open(), filename=filename,
                                          mimetype=mimetype)
         caption = data.get("caption")
-        request = SendRequest(kind=kind, to=data["to"], caption=caption,
+        request = SendRequest(kind=kind, to=recipient(runtime, account_id, data["to"]),
+                              caption=caption,
                               data=payload.read_bytes(), mimetype=mimetype, fileName=filename,
                               ptt=ptt)
         fields = {"type": "voice" if ptt else kind, "caption": caption, "text": caption,
