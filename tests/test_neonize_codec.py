@@ -78,6 +78,7 @@ def test_plain_text_message_every_field():
         "timestamp": TS_MS, "type": "text", "text": "hello", "caption": None,
         "pushName": "Peer", "isGroup": False, "quotedMessageId": None, "hasMedia": False,
         "raw": msg.SerializeToString(), "media": None,
+        "fromLid": None, "chatLid": None,   # issue 11: identity pairs (none here)
     }
     assert e2e.Message.FromString(out["raw"]).conversation == "hello"
 
@@ -150,10 +151,11 @@ def test_location_contact_and_unknown():
     contact = codec.normalise_message(event(e2e.Message(contactMessage=e2e.ContactMessage(
         displayName="Ann", vcard=card))), OWN)
     assert contact["type"] == "contact" and contact["text"] == "Ann"
-    assert contact["contacts"] == [{"displayName": "Ann", "vcard": card}]
-    poll = codec.normalise_message(event(e2e.Message(
-        pollCreationMessage=e2e.PollCreationMessage(name="lunch?"))), OWN)
-    assert poll["type"] == "unknown" and poll["text"] is None and poll["hasMedia"] is False
+    assert contact["contacts"] == [{"name": "Ann", "phone": None}]   # issue 11: parsed card
+    unknown = codec.normalise_message(event(e2e.Message(
+        buttonsResponseMessage=e2e.ButtonsResponseMessage(selectedButtonID="b1"))), OWN)
+    assert unknown["type"] == "unknown" and unknown["text"] is None
+    assert unknown["hasMedia"] is False
 
 
 def test_protocol_only_and_empty_messages_are_skipped():

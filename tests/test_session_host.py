@@ -449,3 +449,29 @@ def test_neonize_client_session_maps_events_and_builds_messages(tmp_path):
                          cwd=ROOT, capture_output=True, env=dict(os.environ, PYTHONPATH=ROOT),
                          text=True, timeout=60)
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-2000:]
+
+
+# -- issue 11: the chat extras' remote calls, real mixin over a fake client ----------------
+def test_chat_extras_through_the_session_host(make_driver):
+    pytest.importorskip("neonize")
+    session, log = open_session(make_driver("tests.fake_chat_sessions:ChatSession"))
+    session.start()
+    log.wait_for(base.CONNECTED)
+    assert session.check_numbers(["+4915112345678", "+15557770000"]) == [
+        {"phone": "+4915112345678", "exists": True, "jid": "4915112345678@s.whatsapp.net",
+         "lid": "123456789012345@lid"},
+        {"phone": "+15557770000", "exists": False, "jid": None, "lid": None}]
+    assert session.contact_info("4915112345678@s.whatsapp.net") == {
+        "pictureUrl": None, "about": "Busy building"}      # a hidden picture is None
+    with pytest.raises(base.NotOnWhatsApp):
+        session.contact_info("15557770000@s.whatsapp.net")
+    session.send_presence("recording", "4915112345678@s.whatsapp.net")
+    session.send_presence("unavailable", None)
+    session.set_blocked("4915112345678@s.whatsapp.net", True)
+    session.reject_call("CALL1", "123456789012345@lid")
+    assert session.remote("client_calls") == [
+        ["chat_presence", "4915112345678@s.whatsapp.net", "CHAT_PRESENCE_COMPOSING",
+         "CHAT_PRESENCE_MEDIA_AUDIO"],
+        ["presence", "UNAVAILABLE"],
+        ["blocklist", "4915112345678@s.whatsapp.net", "BLOCK"],
+        ["reject_call", "123456789012345@lid", "CALL1"]]

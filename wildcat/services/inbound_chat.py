@@ -69,7 +69,10 @@ class InboundChat:
                 rejected = True
             except DriverError as exc:
                 log.warning("account %s: could not reject a call: %s", account_id, exc)
-        person = self.identities.person(account_id, caller, data.get("fromLid"))
+        phone, lid = data.get("phone"), data.get("fromLid")
+        if is_lid(lid) and is_phone_jid(phone):
+            self.identities.learn(account_id, lid, phone)
+        person = self.identities.person(account_id, phone or caller, lid)
         log.info("account %s: incoming %s call%s", account_id,
                  "video" if data.get("isVideo") else "voice", " rejected" if rejected else "")
         self.events.emit(make_event(CALL, account_id, callId=call_id,

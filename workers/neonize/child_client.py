@@ -18,7 +18,8 @@ from neonize.events import (
 from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import Message
 
 from wildcat.drivers import base
-from workers.neonize import codec, codec_groups
+from workers.neonize import codec, codec_chat, codec_groups
+from workers.neonize.child_chat import ChildChatMixin
 from workers.neonize.child_groups import GROUP_REMOTE_METHODS, NeonizeGroupsMixin
 from workers.neonize.child_lanes import FfiGate
 
@@ -46,7 +47,7 @@ class _Client(NewClient):
         self._on_login_status(ctypes.string_at(status).decode("utf-8", "replace"))
 
 
-class NeonizeClientSession(NeonizeGroupsMixin):
+class NeonizeClientSession(ChildChatMixin, NeonizeGroupsMixin):
     """The session host's session object (see workers.neonize.child_host for the contract).
     start() runs the blocking neonize connect() in a thread (through the account's proxy
     when it has one: WhatsApp's socket and media); neonize callbacks only queue events,
@@ -54,7 +55,9 @@ class NeonizeClientSession(NeonizeGroupsMixin):
     process-wide Go maps (creating, connecting, stopping, logging out a client) hold the
     host's gate exclusively; the others hold it shared. Lives until its host removes it."""
 
-    REMOTE_METHODS = (*GROUP_REMOTE_METHODS, "send_chat_presence")   # callable by name
+    # callable by name: groups (issue 12), typing while pacing (issue 18), chat extras (11)
+    REMOTE_METHODS = (*GROUP_REMOTE_METHODS, "send_chat_presence",
+                      *ChildChatMixin.REMOTE_METHODS)
 
     def __init__(self, account_id, session_path, emit, gate=None):
         self.account_id = account_id
@@ -136,6 +139,7 @@ class NeonizeClientSession(NeonizeGroupsMixin):
             ReceiptEv: self._on_receipt, HistorySyncEv: self._on_history,
             **self._group_handlers(),
             KeepAliveTimeoutEv: self._on_keepalive, KeepAliveRestoredEv: self._on_keepalive,
+            **self._chat_handlers(),   # issue 11: presence, calls
         }
         for event_type, handler in handlers.items():   # all before connect(): it snapshots
             client.event(event_type)(self._queueing(handler))
@@ -239,6 +243,7 @@ class NeonizeClientSession(NeonizeGroupsMixin):
         jid, push_name = self._own()
         self._emit(base.CONNECTED, {"jid": jid, "pushName": push_name})
         self._emit(base.SESSION_CHANGED, {})
+        self._sync_contacts()
 
     def _on_disconnected(self, ev):
         self._connected = False
@@ -268,8 +273,9 @@ class NeonizeClientSession(NeonizeGroupsMixin):
 
     # -- messages -------------------------------------------------------------------------
     def _on_message(self, ev):
-        data = codec.normalise_message(ev, self._own()[0])
+        data = codec.normalise_message(ev, self._own()[0], self._vote_hashes(ev))
         if data is not None:
+            self._phone_of_lid(data)
             self._emit(base.MESSAGE, data)
 
     def _on_receipt(self, ev):
@@ -278,6 +284,9 @@ class NeonizeClientSession(NeonizeGroupsMixin):
             self._emit(base.RECEIPT, data)
 
     def _on_history(self, ev):
+        identities = codec_chat.history_identities(ev)
+        if identities["mappings"] or identities["contacts"]:
+            self._emit(base.IDENTITIES, identities)   # first: the history then merges
         self._emit(base.HISTORY, codec.normalise_history(ev, self._own()[0]))
 
     def send(self, request):
@@ -321,6 +330,9 @@ class NeonizeClientSession(NeonizeGroupsMixin):
             if mimetype:
                 message.audioMessage.mimetype = mimetype
             return message
+        chat_message = self._build_chat(client, req)   # issue 11 kinds
+        if chat_message is not None:
+            return chat_message
         if req.kind == "reply":
             return codec.build_reply(req.text or "", req.quoted, own)
         if req.kind == "reaction":

@@ -13,6 +13,8 @@ from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import (
 from neonize.proto.waHistorySync.WAWebProtobufsHistorySync_pb2 import HistorySync
 from neonize.utils.enum import ChatPresence, ChatPresenceMedia, MediaType
 
+from wildcat.drivers.vcard import parse_vcard
+
 USER_SERVER = "s.whatsapp.net"
 LID_SERVER = "lid"
 GROUP_SERVER = "g.us"
@@ -28,6 +30,7 @@ _MEDIA = (("imageMessage", "image"), ("videoMessage", "video"), ("ptvMessage", "
           ("audioMessage", "audio"), ("documentMessage", "document"),
           ("stickerMessage", "sticker"))
 # Signal plumbing that rides along with content; alone it is not a message for the API.
+_POLLS = ("pollCreationMessage", "pollCreationMessageV2", "pollCreationMessageV3")
 _PLUMBING = {"messageContextInfo", "senderKeyDistributionMessage",
              "fastRatchetKeySenderKeyDistributionMessage"}
 
@@ -137,7 +140,7 @@ def _quoted_id(msg: Message) -> str | None:
     return None
 
 
-def _content(msg: Message, sender: str | None) -> dict | None:
+def _content(msg: Message, sender: str | None, vote_hashes=None) -> dict | None:
     """Type-specific fields of a message; None for protocol-only traffic."""
     if msg.HasField("protocolMessage"):
         proto = msg.protocolMessage
@@ -175,17 +178,30 @@ def _content(msg: Message, sender: str | None) -> dict | None:
                  else list(msg.contactsArrayMessage.contacts))
         title = msg.contactsArrayMessage.displayName or (cards[0].displayName if cards else "")
         return {"type": "contact", "text": title or None,
-                "contacts": [{"displayName": c.displayName, "vcard": c.vcard} for c in cards]}
+                "contacts": [parse_vcard(c.vcard, c.displayName or None) for c in cards]}
+    for name in _POLLS:
+        if msg.HasField(name):
+            poll = getattr(msg, name)
+            return {"type": "poll", "text": poll.name or None, "poll": {
+                "question": poll.name, "multiple": poll.selectableOptionsCount != 1,
+                "options": [{"name": o.optionName, "voters": []} for o in poll.options]}}
+    if msg.HasField("pollUpdateMessage"):
+        if vote_hashes is None:
+            return None   # a vote that could not be decrypted tells nothing
+        return {"type": "poll_vote", "pollVote": {
+            "messageId": msg.pollUpdateMessage.pollCreationMessageKey.ID,
+            "optionHashes": list(vote_hashes), "from": sender}}
     if any(f.name not in _PLUMBING for f, _v in msg.ListFields()):
         return {"type": "unknown"}
     return None
 
 
 def _normalise(msg: Message, *, message_id: str, chat_id: str, sender: str | None,
-               from_me: bool, is_group: bool, timestamp: int, push_name: str | None) -> dict | None:
+               from_me: bool, is_group: bool, timestamp: int, push_name: str | None,
+               vote_hashes=None) -> dict | None:
     """The normalised dict of base.py from already-resolved envelope fields."""
     msg = _unwrap(msg)
-    content = _content(msg, sender)
+    content = _content(msg, sender, vote_hashes)
     if content is None:
         return None
     out = {"messageId": message_id, "chatId": chat_id, "from": sender, "fromMe": from_me,
@@ -197,8 +213,18 @@ def _normalise(msg: Message, *, message_id: str, chat_id: str, sender: str | Non
     return out
 
 
-def normalise_message(ev: neonize_proto.Message, own_jid: str | None) -> dict | None:
-    """The normalised message of a MessageEv; None for protocol-only traffic."""
+def _lid_of(jid: neonize_proto.JID, alt: neonize_proto.JID) -> str | None:
+    """Whichever of a JID and its alternate is the LID (None when neither is)."""
+    for candidate in (jid, alt):
+        if candidate.Server == LID_SERVER and candidate.User:
+            return jid_to_str(candidate)
+    return None
+
+
+def normalise_message(ev: neonize_proto.Message, own_jid: str | None,
+                      vote_hashes: list[str] | None = None) -> dict | None:
+    """The normalised message of a MessageEv; None for protocol-only traffic. `vote_hashes`:
+    the SHA-256 hex of the options a poll vote chose (decrypted by the client)."""
     info, src = ev.Info, ev.Info.MessageSource
     from_me, is_group = src.IsFromMe, src.IsGroup or src.Chat.Server == GROUP_SERVER
     if is_group:
@@ -209,9 +235,14 @@ def normalise_message(ev: neonize_proto.Message, own_jid: str | None) -> dict | 
         sender = _clean(own_jid) or _pn_or(src.Sender, src.SenderAlt)
     else:
         sender = _pn_or(src.Sender, src.SenderAlt) if src.Sender.User else chat_id
-    return _normalise(ev.Message, message_id=info.ID, chat_id=chat_id, sender=sender,
-                      from_me=from_me, is_group=is_group, timestamp=info.Timestamp,
-                      push_name=info.Pushname)
+    out = _normalise(ev.Message, message_id=info.ID, chat_id=chat_id, sender=sender,
+                     from_me=from_me, is_group=is_group, timestamp=info.Timestamp,
+                     push_name=info.Pushname, vote_hashes=vote_hashes)
+    if out is not None:   # identity pairs for the LID <-> phone map (issue 11)
+        out["fromLid"] = None if from_me else _lid_of(src.Sender, src.SenderAlt)
+        if not is_group:
+            out["chatLid"] = _lid_of(src.Chat, src.RecipientAlt if from_me else src.SenderAlt)
+    return out
 
 
 # -- receipts and history -----------------------------------------------------------------

@@ -137,6 +137,22 @@ class NeonizeSession(base.DriverSession):
     def set_group_picture(self, group_id, image):
         return self.remote("set_group_picture", group_id, bytes(image), timeout=SEND_TIMEOUT)
 
+    # -- chat extras (issue 11): calls on the child's session by name --------------------------
+    def send_presence(self, state, to):
+        self.remote("send_presence", state, to)
+
+    def check_numbers(self, phones):
+        return self.remote("check_numbers", list(phones))
+
+    def contact_info(self, jid):
+        return self.remote("contact_info", jid)
+
+    def set_blocked(self, jid, blocked):
+        self.remote("set_blocked", jid, bool(blocked))
+
+    def reject_call(self, call_id, caller):
+        self.remote("reject_call", call_id, caller)
+
     def is_alive(self):
         if self._ended or self._finished:
             return False

@@ -14,7 +14,8 @@ log = logging.getLogger(__name__)
 
 # The driver exceptions a child's reply may name (anything else is a plain DriverError).
 _DRIVER_ERRORS = {cls.__name__: cls for cls in (NotConnected, base.NotGroupAdmin,
-                                                base.NotInGroup, base.InvalidInvite)}
+                                                base.NotInGroup, base.InvalidInvite,
+                                                base.NotOnWhatsApp)}
 _names = itertools.count(1)
 
 
