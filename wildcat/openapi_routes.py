@@ -13,7 +13,11 @@ from wildcat.schemas.messages import (DeleteSchema, ReactSchema, ReplySchema, Se
                                       SendDocumentSchema, SendTextSchema)
 from wildcat.schemas.sandbox import (FailConnectsSchema, HistorySchema, InboundFormSchema,
                                      InboundSchema, KickSchema, NetworkSchema, ReceiptSchema,
-                                     ScanSchema)
+                                     RegisteredSchema, ScanSchema)
+from wildcat.schemas.chat_extras import (CheckNumbersSchema, ContactsQuerySchema, EditSchema,
+                                         PresenceSchema, SendContactSchema, SendLocationSchema,
+                                         SendPollSchema, SendStickerSchema, StatusImageSchema,
+                                         StatusTextSchema)
 from wildcat.schemas.webhooks import (CreateWebhookSchema, DeliveriesQuerySchema,
                                       StreamQuerySchema, UpdateWebhookSchema,
                                       WebhooksQuerySchema)
@@ -28,6 +32,8 @@ PATH_PARAMS = {
     "kind": {"description": "The media type", "schema": {
         "type": "string", "enum": ["image", "video", "audio", "document"]}},
     "webhook_id": {"description": "The webhook id", "schema": {"type": "string"}},
+    "jid": {"description": "A phone JID, a LID or +phone", "schema": {
+        "type": "string", "pattern": CHAT_ID_PATTERN, "maxLength": 128}},
     "delivery_id": {"description": "The delivery id", "schema": {"type": "string"}},
     "filename": {"description": "A file name", "schema": {"type": "string"}},
 }
@@ -149,6 +155,67 @@ ROUTES = {
             "description": "Partial content (Range)", "content": ANY_BINARY}},
         description="The body is the media's bytes with its own `Content-Type` (e.g. "
                     "`image/jpeg`); `application/octet-stream` when it is not known."),
+    # -- chat extras (issue 11) ------------------------------------------------------------
+    ("POST", "/accounts/<account_id>/message/send/location"): Doc(
+        "Send a location", M, r.MessageIdResponse, body=SendLocationSchema,
+        errors=(409, 429, 502), example={
+            "to": "919876543210@s.whatsapp.net", "latitude": 52.5163, "longitude": 13.3777,
+            "name": "Brandenburg Gate", "address": "Pariser Platz, Berlin"},
+        description="`latitude` in [-90, 90], `longitude` in [-180, 180]."),
+    ("POST", "/accounts/<account_id>/message/send/contact"): Doc(
+        "Send contact cards (WILDCAT builds the vCards)", M, r.MessageIdResponse,
+        body=SendContactSchema, errors=(409, 429, 502), example={
+            "to": "919876543210@s.whatsapp.net",
+            "contacts": [{"name": "Ann Smith", "phone": "+15551230001"}]},
+        description="1 to 20 cards; `phone` in international form."),
+    ("POST", "/accounts/<account_id>/message/send/poll"): Doc(
+        "Send a poll", M, r.MessageIdResponse, body=SendPollSchema, errors=(409, 429, 502),
+        example={"to": "919876543210@s.whatsapp.net", "question": "Lunch?",
+                 "options": ["Pizza", "Sushi", "Salad"], "multiple": False},
+        description="2 to 12 distinct options. Votes arrive as `poll.vote` events; "
+                    "GET …/messages/:id shows the current tally under `poll`."),
+    ("POST", "/accounts/<account_id>/message/send/sticker"): Doc(
+        "Send a sticker (multipart `sticker`: PNG, JPEG, GIF or WebP)", M,
+        r.MessageIdResponse, body=SendStickerSchema, body_type="multipart",
+        files=("sticker",), errors=(409, 413, 415, 429, 502),
+        description="Converted to a 512x512 WebP (scaled to fit, transparent margins; the "
+                    "first frame of an animation). Other file types: 415."),
+    ("POST", "/accounts/<account_id>/message/edit"): Doc(
+        "Edit one of your own text messages", M, r.MessageResponse, body=EditSchema,
+        errors=(403, 409, 429, 502), example={
+            "to": "919876543210@s.whatsapp.net", "messageId": "3EB0123ABCD456EF",
+            "message": "Corrected text"},
+        description="Only your own text messages (403 `cannot_edit`); the stored text is "
+                    "updated, `editedAt` set and `message.edited` published."),
+    ("POST", "/accounts/<account_id>/presence"): Doc(
+        "Show typing / recording / paused in a chat, or set available / unavailable", M,
+        r.OkResponse, body=PresenceSchema, errors=(409, 502),
+        example={"to": "919876543210@s.whatsapp.net", "state": "composing"},
+        description="`composing`, `recording` and `paused` need `to`; `available` and "
+                    "`unavailable` take none."),
+    ("POST", "/accounts/<account_id>/contacts/check"): Doc(
+        "Which numbers are on WhatsApp", C, r.NumberCheckResponse, body=CheckNumbersSchema,
+        errors=(409, 502), example={"phones": ["+919876543210", "+15551230001"]},
+        description="1 to 50 numbers. `jid` and `lid` are null when a number does not exist; "
+                    "what exists is remembered as a contact (and its LID pairing learned)."),
+    ("GET", "/accounts/<account_id>/contacts"): Doc(
+        "Stored contacts, by JID descending (`before`: the last jid of the previous page)",
+        C, r.ContactsResponse, query=ContactsQuerySchema),
+    ("GET", "/accounts/<account_id>/contacts/<jid>"): Doc(
+        "One contact, with WhatsApp's picture URL and about text", C, r.ContactResponse,
+        errors=(400, 409, 502), description="`jid`: a phone JID, a LID or `+phone`. 404 "
+        "`contact_not_found` when the number is not on WhatsApp."),
+    ("POST", "/accounts/<account_id>/contacts/<jid>/block"): Doc(
+        "Block a contact", C, r.OkResponse, errors=(400, 409, 502)),
+    ("POST", "/accounts/<account_id>/contacts/<jid>/unblock"): Doc(
+        "Unblock a contact", C, r.OkResponse, errors=(400, 409, 502)),
+    ("POST", "/accounts/<account_id>/status/send/text"): Doc(
+        "Post a text status (status@broadcast)", M, r.MessageIdResponse, body=StatusTextSchema,
+        errors=(409, 429, 502), example={"text": "Open 9-5 today", "backgroundColor": "#1E88E5"}),
+    ("POST", "/accounts/<account_id>/status/send/image"): Doc(
+        "Post an image status (multipart `image`, `caption?`)", M, r.MessageIdResponse,
+        body=StatusImageSchema, body_type="multipart", files=("image",),
+        errors=(409, 413, 415, 429, 502)),
     # -- chats -----------------------------------------------------------------------------
     ("GET", "/accounts/<account_id>/chats"): Doc("Chats, newest activity first", C,
                                                  r.ChatsResponse, query=ChatsQuerySchema),
@@ -198,13 +265,22 @@ ROUTES = {
         **_sandbox),
     ("POST", "/sandbox/accounts/<account_id>/inbound"): Doc(
         "Inject a message received from WhatsApp (JSON; multipart with a `media` file)",
-        ok=r.MessageIdResponse, body=InboundSchema, **_sandbox,
-        form_variant=(InboundFormSchema, ("media",)),
+        ok=r.MessageIdResponse, body=InboundSchema,
+        form_variant=(InboundFormSchema, ("media",)), **{**_sandbox, "description":
+            "Sandbox driver only. Types also: `location` (latitude, longitude, name?, address?), "
+            "`contact` (contacts), `poll` (question, options, multiple?), `poll_vote` "
+            "(messageId, options), `sticker` (multipart), `presence` (state) and `call` "
+            "(isVideo?; answers `callId`). `fromLid` sends from a LID: with `from`, a LID "
+            "whose phone WhatsApp reveals; without, a LID alone."},
         example={"from": "919876543210@s.whatsapp.net", "text": "Hello!"}),
     ("POST", "/sandbox/accounts/<account_id>/receipt"): Doc(
         "Inject a delivery/read receipt", ok=r.OkResponse, body=ReceiptSchema, **_sandbox),
     ("POST", "/sandbox/accounts/<account_id>/history"): Doc(
         "Inject a history-sync batch", ok=r.HistoryResponse, body=HistorySchema, **_sandbox),
+    ("POST", "/sandbox/accounts/<account_id>/registered"): Doc(
+        "Set which numbers are on WhatsApp (and their LIDs)", ok=r.RegisteredResponse,
+        body=RegisteredSchema, **_sandbox, example={
+            "phones": ["+919876543210"], "lids": {"+919876543210": "123456789012345@lid"}}),
     ("POST", "/sandbox/accounts/<account_id>/drop"): Doc(
         "Lose the connection (then reconnect by the normal path)", **_sandbox),
     ("POST", "/sandbox/accounts/<account_id>/network"): Doc(

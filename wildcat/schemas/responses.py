@@ -190,6 +190,14 @@ class Message(Open):
         "description": "Each reactor's JID and their emoji"})
     deleted = fields.Boolean()
     edited = fields.Boolean()
+    # issue 11
+    editedAt = fields.Integer(metadata={"description": "When it was last edited (ms)"})
+    fromLid = fields.String(allow_none=True, metadata={"description": "The author's LID"})
+    fromPhone = fields.String(allow_none=True, metadata={"description": "The author's E.164"})
+    location = fields.Dict(metadata={"description": "{latitude, longitude, name, address}"})
+    contacts = fields.List(fields.Dict(), metadata={"description": "[{name, phone}]"})
+    poll = fields.Dict(metadata={
+        "description": "{question, multiple, options: [{name, voters: [jid]}]} (the tally)"})
 
 
 class MessageViewResponse(OkResponse):
@@ -299,3 +307,44 @@ class DeliveriesResponse(OkResponse):
 
 class DeliveryResponse(OkResponse):
     delivery = fields.Nested(Delivery, required=True)
+
+
+# -- chat extras (issue 11) ----------------------------------------------------------------
+class NumberCheck(Open):
+    phone = fields.String(required=True)
+    exists = fields.Boolean(required=True)
+    jid = fields.String(required=True, allow_none=True)
+    lid = fields.String(required=True, allow_none=True)
+
+
+class NumberCheckResponse(OkResponse):
+    results = fields.List(fields.Nested(NumberCheck), required=True)
+
+
+class Contact(Open):
+    jid = fields.String(required=True, metadata={"description": "Phone JID, or the LID when "
+                                                 "the phone number is unknown"})
+    lid = fields.String(required=True, allow_none=True)
+    phone = fields.String(required=True, allow_none=True, metadata={"description": "E.164"})
+    name = fields.String(required=True, allow_none=True)
+    pushName = fields.String(required=True, allow_none=True)
+    blocked = fields.Boolean()
+
+
+class ContactsResponse(OkResponse):
+    contacts = fields.List(fields.Nested(Contact), required=True)
+
+
+class ContactDetail(Contact):
+    pictureUrl = fields.String(required=True, allow_none=True,
+                               metadata={"description": "null when hidden or unset"})
+    about = fields.String(required=True, allow_none=True)
+
+
+class ContactResponse(OkResponse):
+    contact = fields.Nested(ContactDetail, required=True)
+
+
+class RegisteredResponse(OkResponse):
+    registered = fields.Integer(required=True)
+
