@@ -58,6 +58,7 @@ class Runtime:
         """Drop what this process keeps in memory for a deleted account."""
         self.send_limiter.forget(account_id)
         self.send_pacer.forget(account_id)
+        self.identities.forget(account_id)
 
     def stop(self, timeout=15.0):
         if not self.started:

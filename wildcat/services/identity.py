@@ -14,7 +14,8 @@ from wildcat.domain import phone_of
 
 log = logging.getLogger(__name__)
 
-CACHE_MAX = 50_000        # pairs remembered per process (both directions)
+CACHE_MAX = 50_000        # answers remembered per process (both directions)
+_UNKNOWN = ""             # a cached "the store has no pair for it"
 
 
 def is_lid(jid: str | None) -> bool:
@@ -26,8 +27,10 @@ def is_phone_jid(jid: str | None) -> bool:
 
 
 class IdentityBook:
-    """The store's identity map with a bounded in-memory cache of known pairs (a pair never
-    changes once learned, except when WhatsApp re-assigns it, which `learn` also records)."""
+    """The store's identity map with a bounded in-memory cache of its answers, misses
+    included: every pair an account learns goes through the `learn` of the one runtime that
+    owns the account (its worker's process), which updates the cache, so a cached miss is
+    never stale for long enough to matter (at worst until the entry is evicted)."""
 
     def __init__(self, store):
         self.store = store
@@ -35,34 +38,43 @@ class IdentityBook:
         self._lid = collections.OrderedDict()    # (account, phone jid) -> lid
         self._lock = threading.Lock()
 
+    @staticmethod
+    def _put(cache, key, value):
+        cache[key] = value
+        cache.move_to_end(key)
+        if len(cache) > CACHE_MAX:
+            cache.popitem(last=False)
+
     def _remember(self, account_id, lid, pn):
         with self._lock:
-            for cache, key, value in ((self._pn, (account_id, lid), pn),
-                                      (self._lid, (account_id, pn), lid)):
-                cache[key] = value
-                cache.move_to_end(key)
-                if len(cache) > CACHE_MAX:
-                    cache.popitem(last=False)
+            self._put(self._pn, (account_id, lid), pn)
+            self._put(self._lid, (account_id, pn), lid)
+
+    def _lookup(self, cache, key, read):
+        with self._lock:
+            value = cache.get(key)
+        if value is None:
+            value = read() or _UNKNOWN
+            with self._lock:
+                self._put(cache, key, value)
+        return value or None
+
+    def forget(self, account_id):
+        """Drop the cached answers of a deleted account."""
+        with self._lock:
+            for cache in (self._pn, self._lid):
+                for key in [k for k in cache if k[0] == account_id]:
+                    del cache[key]
 
     def phone_for(self, account_id, lid):
         """The phone JID of `lid`, or None when unknown."""
-        with self._lock:
-            pn = self._pn.get((account_id, lid))
-        if pn is None:
-            pn = self.store.phone_for_lid(account_id, lid)
-            if pn is not None:
-                self._remember(account_id, lid, pn)
-        return pn
+        return self._lookup(self._pn, (account_id, lid),
+                            lambda: self.store.phone_for_lid(account_id, lid))
 
     def lid_for(self, account_id, pn):
         """The LID of phone JID `pn`, or None when unknown."""
-        with self._lock:
-            lid = self._lid.get((account_id, pn))
-        if lid is None:
-            lid = self.store.lid_for_phone(account_id, pn)
-            if lid is not None:
-                self._remember(account_id, lid, pn)
-        return lid
+        return self._lookup(self._lid, (account_id, pn),
+                            lambda: self.store.lid_for_phone(account_id, pn))
 
     def learn(self, account_id, lid, pn) -> bool:
         """Record that `lid` is `pn`; the first time, merge the LID's chat and contact into
