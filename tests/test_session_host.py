@@ -475,3 +475,61 @@ def test_chat_extras_through_the_session_host(make_driver):
         ["presence", "UNAVAILABLE"],
         ["blocklist", "4915112345678@s.whatsapp.net", "BLOCK"],
         ["reject_call", "123456789012345@lid", "CALL1"]]
+
+
+CHAT_SCRIPT = """
+import sys
+from neonize.proto import Neonize_pb2 as np
+from wildcat.drivers import base
+from wildcat.drivers.vcard import build_vcard
+from workers.neonize import codec
+from workers.neonize.child_client import NeonizeClientSession
+
+out = []
+s = NeonizeClientSession("acct", sys.argv[1], lambda k, d=None, final=False: out.append((k, d)))
+s._client = s._build_client()   # no connect: WhatsApp is unreachable here
+target = {"messageId": "ABC", "chatId": "166@s.whatsapp.net", "fromMe": True, "text": "hi"}
+req = lambda **kw: base.SendRequest(to="166@s.whatsapp.net", **kw)
+assert s._build(None, req(kind="location", payload={"latitude": 1.5, "longitude": 2.5})
+                ).locationMessage.degreesLongitude == 2.5
+card = {"name": "Ann", "phone": "+15551230001", "vcard": build_vcard("Ann", "+15551230001")}
+assert s._build(None, req(kind="contact", payload={"contacts": [card]})).contactMessage.vcard
+poll = s._build(None, req(kind="poll", payload={"question": "Q", "options": ["a", "b"]}))
+assert len(poll.messageContextInfo.messageSecret) == 32 and len(poll.pollCreationMessage.options) == 2
+edit = s._build(None, req(kind="edit", target=target, payload={"text": "new"})).protocolMessage
+assert edit.editedMessage.conversation == "new" and edit.key.ID == "ABC"
+status = s._build(None, req(kind="status_text", text="st", payload={"backgroundColor": "#000000"}))
+assert status.extendedTextMessage.backgroundArgb == 0xFF000000
+# presence and calls from the event handlers (synthetic events), the stores never touched
+peer = codec.parse_jid("166@s.whatsapp.net")
+s._on_chat_presence(np.ChatPresence(MessageSource=np.MessageSource(Chat=peer, Sender=peer),
+                                    State=np.ChatPresence.COMPOSING))
+meta = np.BasicCallMeta(callID="C1", callCreator=peer)
+getattr(meta, "from").CopyFrom(peer)
+s._on_call_offer(np.CallOffer(basicCallMeta=meta))
+lid = codec.parse_jid("999@lid")
+s._on_message(np.Message(Info=np.MessageInfo(ID="L1", Timestamp=1700000000000, MessageSource=
+    np.MessageSource(Chat=lid, Sender=lid)), Message=__import__(
+        "neonize.proto.waE2E.WAWebProtobufsE2E_pb2", fromlist=["Message"]).Message(conversation="x")))
+kinds = [k for k, _ in out]
+assert kinds == ["presence", "call", "message"], kinds
+assert out[0][1]["state"] == "composing" and out[1][1]["callId"] == "C1"
+assert out[2][1]["from"] == "999@lid" and out[2][1]["fromLid"] == "999@lid"   # not logged in: no lookup
+for name in s.REMOTE_METHODS:
+    try:
+        getattr(s, name)(*{"send_presence": ("available", None), "check_numbers": (["+1555"],),
+                           "contact_info": ("1@s.whatsapp.net",), "set_blocked": ("1@s.whatsapp.net", True),
+                           "reject_call": ("C1", "1@s.whatsapp.net")}[name])
+        raise SystemExit(name + " must refuse while not connected")
+    except base.NotConnected:
+        pass
+print("ok")
+"""
+
+
+def test_neonize_client_session_chat_extras(tmp_path):
+    # in a subprocess: it loads neonize; events are synthetic (no WhatsApp server offline)
+    out = subprocess.run([sys.executable, "-c", CHAT_SCRIPT, str(tmp_path / "s.db")],
+                         cwd=ROOT, capture_output=True, env=dict(os.environ, PYTHONPATH=ROOT),
+                         text=True, timeout=60)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-2000:]

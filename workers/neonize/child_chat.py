@@ -57,12 +57,16 @@ class ChildChatMixin:
             return None
         return [bytes(h).hex() for h in vote.selectedOptions]
 
+    def _store_ready(self):
+        """True when whatsmeow's stores may be read: they abort the whole process (a Go
+        panic) when the client is not logged in, so ask Go itself too (that call is safe)."""
+        return bool(self._logged_in and self._client.me is not None
+                    and self._client.is_logged_in)
+
     def _phone_of_lid(self, data):
         """A message from a LID alone: ask whatsmeow's own LID store for the phone number."""
-        if not self._logged_in or self._client.me is None:
-            return   # the store lookup aborts the process when not logged in
         lid = data.get("from")
-        if not lid or not lid.endswith("@lid"):
+        if not lid or not lid.endswith("@lid") or not self._store_ready():
             return
         try:
             pn = self._client.get_pn_from_lid(codec.parse_jid(lid))
@@ -77,7 +81,7 @@ class ChildChatMixin:
 
     def _sync_contacts(self):
         """After connecting: the phone's address book names contacts."""
-        if not self._logged_in or self._client.me is None:
+        if not self._store_ready():
             return
         try:
             contacts = self._client.contact.get_all_contacts()
