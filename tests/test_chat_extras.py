@@ -2,6 +2,7 @@
 contact cards, polls (and their tally), stickers, edits, presence, number checks, contacts,
 blocks, status posts and calls. WhatsApp's servers cannot exist here: the sandbox plays them."""
 import io
+import time
 
 import pytest
 from PIL import Image
@@ -242,6 +243,16 @@ def test_edit_failures(client, bot, runtime):
     assert r.status_code == 404 and r.json["code"] == "message_not_found"
     r = client.post(f"{A}/message/edit", json={"to": PEER, "messageId": theirs})
     assert r.status_code == 400
+    old = {"messageId": "3EB0OLDMINE", "chatId": PEER, "from": ME, "fromMe": True, "type": "text",
+           "text": "old", "timestamp": int(time.time() * 1000) - 16 * 60 * 1000}
+    runtime.store.insert_message("bot", old)
+    r = client.post(f"{A}/message/edit", json={"to": PEER, "messageId": "3EB0OLDMINE",
+                                               "message": "too late"})
+    assert r.status_code == 403 and "15 minutes" in r.json["error"]
+    mine = client.post(f"{A}/message/send", json={"to": PEER, "message": "x"}).json["messageId"]
+    r = client.post(f"{A}/message/edit", json={"to": "+15550009999", "messageId": mine,
+                                               "message": "wrong chat"})
+    assert r.status_code == 403 and r.json["code"] == "cannot_edit"
     assert message(client, theirs)["text"] == "mine, not yours"
     assert sent(client, "edit") == []
 
@@ -275,6 +286,10 @@ def test_registered_numbers_and_check(client, bot):
     r = client.post("/sandbox/accounts/bot/registered", json={
         "phones": ["+919876543210", "+15551230001"], "lids": {"+919876543210": "123456789012345@lid"}})
     assert r.status_code == 200, r.json
+    for bad in ({"phones": ["15551230001"]}, {"phones": ["+15551230001"], "lids": {
+            "+15550000000": "1@lid"}}, {"phones": ["+15551230001"], "lids": {
+            "+15551230001": "15551230001@s.whatsapp.net"}}, {}):
+        assert client.post("/sandbox/accounts/bot/registered", json=bad).status_code == 400, bad
     r = client.post(f"{A}/contacts/check", json={"phones": ["+91 98765 43210", "+15557770000",
                                                              "+15551230001"]})
     assert r.status_code == 200, r.json

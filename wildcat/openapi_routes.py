@@ -185,7 +185,8 @@ ROUTES = {
         errors=(403, 409, 429, 502), example={
             "to": "919876543210@s.whatsapp.net", "messageId": "3EB0123ABCD456EF",
             "message": "Corrected text"},
-        description="Only your own text messages (403 `cannot_edit`); the stored text is "
+        description="Only your own text messages, in the chat `to`, within 15 minutes of "
+                    "sending (403 `cannot_edit`); the stored text is "
                     "updated, `editedAt` set and `message.edited` published."),
     ("POST", "/accounts/<account_id>/presence"): Doc(
         "Show typing / recording / paused in a chat, or set available / unavailable", M,

@@ -5,6 +5,7 @@ import io
 import logging
 
 from wildcat import media, stickers
+from wildcat.domain import now_ms
 from wildcat.commands import Send
 from wildcat.drivers.base import SendRequest
 from wildcat.drivers.vcard import build_vcard
@@ -16,6 +17,7 @@ log = logging.getLogger(__name__)
 
 STATUS_BROADCAST = "status@broadcast"
 EDITABLE_TYPES = ("text",)
+EDIT_WINDOW_MS = 15 * 60 * 1000     # WhatsApp's phones ignore edits of older messages
 
 
 def _send_message(runtime, account_id, kind, to, record, **request_fields):
@@ -92,6 +94,8 @@ def edit(runtime, account_id, data):
         raise CannotEdit()
     if _to(runtime, account_id, data["to"]) != target["chatId"]:
         raise CannotEdit("The message is not in the chat given as `to`")
+    if now_ms() - int(target["timestamp"]) > EDIT_WINDOW_MS:
+        raise CannotEdit("Messages can only be edited within 15 minutes of sending")
     _take_token(runtime, account_id)
     request = SendRequest(kind="edit", to=target["chatId"], text=data["message"], target=target,
                           payload={"text": data["message"]})
