@@ -3,9 +3,15 @@ from enum import StrEnum
 
 class InboundType(StrEnum):
     AUDIO = "audio"
+    CALL = "call"
+    CONTACT = "contact"
     DOCUMENT = "document"
     EDIT = "edit"
     IMAGE = "image"
+    LOCATION = "location"
+    POLL = "poll"
+    POLL_VOTE = "poll_vote"
+    PRESENCE = "presence"
     REACTION = "reaction"
     REVOKE = "revoke"
     STICKER = "sticker"

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -10,6 +10,9 @@ from ..models.message_status import MessageStatus
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.message_contacts_item import MessageContactsItem
+    from ..models.message_location import MessageLocation
+    from ..models.message_poll import MessagePoll
     from ..models.message_reactions import MessageReactions
 
 
@@ -41,6 +44,12 @@ class Message:
         reactions (MessageReactions | Unset): Each reactor's JID and their emoji
         deleted (bool | Unset):
         edited (bool | Unset):
+        edited_at (int | Unset): When it was last edited (ms)
+        from_lid (None | str | Unset): The author's LID
+        from_phone (None | str | Unset): The author's E.164
+        location (MessageLocation | Unset): {latitude, longitude, name, address}
+        contacts (list[MessageContactsItem] | Unset): [{name, phone}]
+        poll (MessagePoll | Unset): {question, multiple, options: [{name, voters: [jid]}]} (the tally)
     """
 
     message_id: str
@@ -64,6 +73,12 @@ class Message:
     reactions: MessageReactions | Unset = UNSET
     deleted: bool | Unset = UNSET
     edited: bool | Unset = UNSET
+    edited_at: int | Unset = UNSET
+    from_lid: None | str | Unset = UNSET
+    from_phone: None | str | Unset = UNSET
+    location: MessageLocation | Unset = UNSET
+    contacts: list[MessageContactsItem] | Unset = UNSET
+    poll: MessagePoll | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -113,6 +128,35 @@ class Message:
 
         edited = self.edited
 
+        edited_at = self.edited_at
+
+        from_lid: None | str | Unset
+        if isinstance(self.from_lid, Unset):
+            from_lid = UNSET
+        else:
+            from_lid = self.from_lid
+
+        from_phone: None | str | Unset
+        if isinstance(self.from_phone, Unset):
+            from_phone = UNSET
+        else:
+            from_phone = self.from_phone
+
+        location: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.location, Unset):
+            location = self.location.to_dict()
+
+        contacts: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.contacts, Unset):
+            contacts = []
+            for contacts_item_data in self.contacts:
+                contacts_item = contacts_item_data.to_dict()
+                contacts.append(contacts_item)
+
+        poll: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.poll, Unset):
+            poll = self.poll.to_dict()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -156,11 +200,26 @@ class Message:
             field_dict["deleted"] = deleted
         if edited is not UNSET:
             field_dict["edited"] = edited
+        if edited_at is not UNSET:
+            field_dict["editedAt"] = edited_at
+        if from_lid is not UNSET:
+            field_dict["fromLid"] = from_lid
+        if from_phone is not UNSET:
+            field_dict["fromPhone"] = from_phone
+        if location is not UNSET:
+            field_dict["location"] = location
+        if contacts is not UNSET:
+            field_dict["contacts"] = contacts
+        if poll is not UNSET:
+            field_dict["poll"] = poll
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.message_contacts_item import MessageContactsItem
+        from ..models.message_location import MessageLocation
+        from ..models.message_poll import MessagePoll
         from ..models.message_reactions import MessageReactions
 
         d = dict(src_dict)
@@ -216,6 +275,49 @@ class Message:
 
         edited = d.pop("edited", UNSET)
 
+        edited_at = d.pop("editedAt", UNSET)
+
+        def _parse_from_lid(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        from_lid = _parse_from_lid(d.pop("fromLid", UNSET))
+
+        def _parse_from_phone(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        from_phone = _parse_from_phone(d.pop("fromPhone", UNSET))
+
+        _location = d.pop("location", UNSET)
+        location: MessageLocation | Unset
+        if isinstance(_location, Unset):
+            location = UNSET
+        else:
+            location = MessageLocation.from_dict(_location)
+
+        _contacts = d.pop("contacts", UNSET)
+        contacts: list[MessageContactsItem] | Unset = UNSET
+        if _contacts is not UNSET:
+            contacts = []
+            for contacts_item_data in _contacts:
+                contacts_item = MessageContactsItem.from_dict(contacts_item_data)
+
+                contacts.append(contacts_item)
+
+        _poll = d.pop("poll", UNSET)
+        poll: MessagePoll | Unset
+        if isinstance(_poll, Unset):
+            poll = UNSET
+        else:
+            poll = MessagePoll.from_dict(_poll)
+
         message = cls(
             message_id=message_id,
             timestamp=timestamp,
@@ -238,6 +340,12 @@ class Message:
             reactions=reactions,
             deleted=deleted,
             edited=edited,
+            edited_at=edited_at,
+            from_lid=from_lid,
+            from_phone=from_phone,
+            location=location,
+            contacts=contacts,
+            poll=poll,
         )
 
         message.additional_properties = d

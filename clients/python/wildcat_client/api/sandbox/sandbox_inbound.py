@@ -113,7 +113,10 @@ def sync_detailed(
 ) -> Response[Error | MessageIdResponse]:
     """Inject a message received from WhatsApp (JSON; multipart with a `media` file)
 
-     Sandbox driver only.
+     Sandbox driver only. Types also: `location` (latitude, longitude, name?, address?), `contact`
+    (contacts), `poll` (question, options, multiple?), `poll_vote` (messageId, options), `sticker`
+    (multipart), `presence` (state) and `call` (isVideo?; answers `callId`). `fromLid` sends from a LID:
+    with `from`, a LID whose phone WhatsApp reveals; without, a LID alone.
 
     Also open to the account's own token.
 
@@ -150,7 +153,10 @@ def sync(
 ) -> Error | MessageIdResponse | None:
     """Inject a message received from WhatsApp (JSON; multipart with a `media` file)
 
-     Sandbox driver only.
+     Sandbox driver only. Types also: `location` (latitude, longitude, name?, address?), `contact`
+    (contacts), `poll` (question, options, multiple?), `poll_vote` (messageId, options), `sticker`
+    (multipart), `presence` (state) and `call` (isVideo?; answers `callId`). `fromLid` sends from a LID:
+    with `from`, a LID whose phone WhatsApp reveals; without, a LID alone.
 
     Also open to the account's own token.
 
@@ -182,7 +188,10 @@ async def asyncio_detailed(
 ) -> Response[Error | MessageIdResponse]:
     """Inject a message received from WhatsApp (JSON; multipart with a `media` file)
 
-     Sandbox driver only.
+     Sandbox driver only. Types also: `location` (latitude, longitude, name?, address?), `contact`
+    (contacts), `poll` (question, options, multiple?), `poll_vote` (messageId, options), `sticker`
+    (multipart), `presence` (state) and `call` (isVideo?; answers `callId`). `fromLid` sends from a LID:
+    with `from`, a LID whose phone WhatsApp reveals; without, a LID alone.
 
     Also open to the account's own token.
 
@@ -217,7 +226,10 @@ async def asyncio(
 ) -> Error | MessageIdResponse | None:
     """Inject a message received from WhatsApp (JSON; multipart with a `media` file)
 
-     Sandbox driver only.
+     Sandbox driver only. Types also: `location` (latitude, longitude, name?, address?), `contact`
+    (contacts), `poll` (question, options, multiple?), `poll_vote` (messageId, options), `sticker`
+    (multipart), `presence` (state) and `call` (isVideo?; answers `callId`). `fromLid` sends from a LID:
+    with `from`, a LID whose phone WhatsApp reveals; without, a LID alone.
 
     Also open to the account's own token.
 

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.contact_detail import ContactDetail
+
+
+T = TypeVar("T", bound="ContactResponse")
+
+
+@_attrs_define
+class ContactResponse:
+    """
+    Attributes:
+        ok (bool): Always true on success
+        contact (ContactDetail):
+    """
+
+    ok: bool
+    contact: ContactDetail
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        ok = self.ok
+
+        contact = self.contact.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "ok": ok,
+                "contact": contact,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.contact_detail import ContactDetail
+
+        d = dict(src_dict)
+        ok = d.pop("ok")
+
+        contact = ContactDetail.from_dict(d.pop("contact"))
+
+        contact_response = cls(
+            ok=ok,
+            contact=contact,
+        )
+
+        contact_response.additional_properties = d
+        return contact_response
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
