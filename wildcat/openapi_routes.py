@@ -266,7 +266,7 @@ ROUTES = {
         **_sandbox),
     ("POST", "/sandbox/accounts/<account_id>/inbound"): Doc(
         "Inject a message received from WhatsApp (JSON; multipart with a `media` file)",
-        ok=r.MessageIdResponse, body=InboundSchema,
+        ok=r.InboundResponse, body=InboundSchema,
         form_variant=(InboundFormSchema, ("media",)), **{**_sandbox, "description":
             "Sandbox driver only. Types also: `location` (latitude, longitude, name?, address?), "
             "`contact` (contacts), `poll` (question, options, multiple?), `poll_vote` "

@@ -348,3 +348,10 @@ class ContactResponse(OkResponse):
 class RegisteredResponse(OkResponse):
     registered = fields.Integer(required=True)
 
+
+class InboundResponse(OkResponse):
+    """The sandbox's inbound: a message's id, or for `type: call` the call's id (presence
+    answers `{ok}` alone)."""
+    messageId = fields.String(metadata={"description": "The message injected (message types)"})
+    callId = fields.String(metadata={"description": "The call offered (type call)"})
+

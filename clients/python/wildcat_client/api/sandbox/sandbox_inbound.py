@@ -8,7 +8,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
 from ...models.inbound import Inbound
-from ...models.message_id_response import MessageIdResponse
+from ...models.inbound_response import InboundResponse
 from ...models.sandbox_inbound_files_body import SandboxInboundFilesBody
 from ...types import UNSET, Response, Unset
 
@@ -42,9 +42,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | MessageIdResponse | None:
+) -> Error | InboundResponse | None:
     if response.status_code == 200:
-        response_200 = MessageIdResponse.from_dict(response.json())
+        response_200 = InboundResponse.from_dict(response.json())
 
         return response_200
 
@@ -96,7 +96,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | MessageIdResponse]:
+) -> Response[Error | InboundResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -110,7 +110,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: Inbound | SandboxInboundFilesBody | Unset = UNSET,
-) -> Response[Error | MessageIdResponse]:
+) -> Response[Error | InboundResponse]:
     """Inject a message received from WhatsApp (JSON; multipart with a `media` file)
 
      Sandbox driver only. Types also: `location` (latitude, longitude, name?, address?), `contact`
@@ -130,7 +130,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | MessageIdResponse]
+        Response[Error | InboundResponse]
     """
 
     kwargs = _get_kwargs(
@@ -150,7 +150,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: Inbound | SandboxInboundFilesBody | Unset = UNSET,
-) -> Error | MessageIdResponse | None:
+) -> Error | InboundResponse | None:
     """Inject a message received from WhatsApp (JSON; multipart with a `media` file)
 
      Sandbox driver only. Types also: `location` (latitude, longitude, name?, address?), `contact`
@@ -170,7 +170,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | MessageIdResponse
+        Error | InboundResponse
     """
 
     return sync_detailed(
@@ -185,7 +185,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: Inbound | SandboxInboundFilesBody | Unset = UNSET,
-) -> Response[Error | MessageIdResponse]:
+) -> Response[Error | InboundResponse]:
     """Inject a message received from WhatsApp (JSON; multipart with a `media` file)
 
      Sandbox driver only. Types also: `location` (latitude, longitude, name?, address?), `contact`
@@ -205,7 +205,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | MessageIdResponse]
+        Response[Error | InboundResponse]
     """
 
     kwargs = _get_kwargs(
@@ -223,7 +223,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: Inbound | SandboxInboundFilesBody | Unset = UNSET,
-) -> Error | MessageIdResponse | None:
+) -> Error | InboundResponse | None:
     """Inject a message received from WhatsApp (JSON; multipart with a `media` file)
 
      Sandbox driver only. Types also: `location` (latitude, longitude, name?, address?), `contact`
@@ -243,7 +243,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | MessageIdResponse
+        Error | InboundResponse
     """
 
     return (
