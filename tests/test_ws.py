@@ -218,3 +218,41 @@ def test_plain_get_is_told_to_upgrade(tmp_path):
     assert response.status_code == 400 and response.headers["Upgrade"] == "websocket"
     assert response.json["code"] == "websocket_upgrade_required"
     assert app.extensions["wildcat_ws"].count == 0
+
+
+def test_chat_extras_fields_reach_the_stream(server):
+    """Issue 11: the new events and fields are in the WebSocket frames (real gunicorn)."""
+    http, base = requests.Session(), f"{server.url}/sandbox/accounts/extras"
+    assert http.post(f"{server.url}/accounts", json={"id": "extras"}).status_code == 201
+    wait_until(lambda: http.get(f"{server.url}/accounts/extras").json()["account"]["hasQR"])
+    ws = connect(ws_url(server.url, "accountId=extras&events=message,message.sent,poll.vote,"
+                                    "presence,call"))
+    try:
+        assert http.post(f"{base}/scan", json={"phone": "15550001111"}).status_code == 200
+        wait_until(lambda: http.get(f"{server.url}/accounts/extras/status").json()["status"]
+                   == "connected")
+        poll = http.post(f"{server.url}/accounts/extras/message/send/poll", json={
+            "to": "+919876543210", "question": "Q?", "options": ["a", "b"]}).json()["messageId"]
+        sent = next_event(ws, lambda e: e["event"] == "message.sent")
+        assert sent["poll"]["question"] == "Q?" and sent["fromPhone"] == "+15550001111"
+        lid = "123456789012345@lid"
+        http.post(f"{base}/inbound", json={"from": "919876543210", "fromLid": lid,
+                                           "type": "poll_vote", "messageId": poll,
+                                           "options": ["b"]})
+        vote = next_event(ws, lambda e: e["event"] == "poll.vote")
+        assert vote["options"] == ["b"] and vote["fromLid"] == lid
+        assert vote["poll"]["options"][1]["voters"] == ["919876543210@s.whatsapp.net"]
+        http.post(f"{base}/inbound", json={"fromLid": lid, "type": "presence",
+                                           "state": "recording"})
+        presence = next_event(ws, lambda e: e["event"] == "presence")
+        assert presence["state"] == "recording" and presence["fromPhone"] == "+919876543210"
+        http.post(f"{base}/inbound", json={"fromLid": lid, "type": "call", "isVideo": True})
+        call = next_event(ws, lambda e: e["event"] == "call")
+        assert call["isVideo"] is True and call["rejected"] is False and call["fromLid"] == lid
+        http.post(f"{base}/inbound", json={"fromLid": lid, "type": "location",
+                                           "latitude": 1.5, "longitude": 2.5})
+        location = next_event(ws, lambda e: e["event"] == "message")
+        assert location["location"]["longitude"] == 2.5
+        assert location["chatId"] == "919876543210@s.whatsapp.net"   # the LID's phone chat
+    finally:
+        ws.close()
