@@ -300,7 +300,9 @@ def test_registered_numbers_and_check(client, bot):
          "lid": None}]
     # a send to a number that is not on WhatsApp fails as WhatsApp would; nothing stored
     r = client.post(f"{A}/message/send", json={"to": "+15557770000", "message": "hi"})
-    assert r.status_code == 502 and r.json["code"] == "send_failed"
+    assert r.status_code == 404 and r.json["code"] == "not_on_whatsapp"
+    r = client.post(f"{A}/presence", json={"to": "+15557770000", "state": "composing"})
+    assert r.status_code == 404 and r.json["code"] == "not_on_whatsapp"
     assert client.get(f"{A}/chats").json["chats"] == []
     for phones in ([], ["123"], ["+1555123000%d" % i for i in range(10)] * 6, "x"):
         r = client.post(f"{A}/contacts/check", json={"phones": phones})

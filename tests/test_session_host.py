@@ -515,7 +515,8 @@ kinds = [k for k, _ in out]
 assert kinds == ["presence", "call", "message"], kinds
 assert out[0][1]["state"] == "composing" and out[1][1]["callId"] == "C1"
 assert out[2][1]["from"] == "999@lid" and out[2][1]["fromLid"] == "999@lid"   # not logged in: no lookup
-for name in s.REMOTE_METHODS:
+from workers.neonize.child_chat import ChildChatMixin
+for name in ChildChatMixin.REMOTE_METHODS:
     try:
         getattr(s, name)(*{"send_presence": ("available", None), "check_numbers": (["+1555"],),
                            "contact_info": ("1@s.whatsapp.net",), "set_blocked": ("1@s.whatsapp.net", True),

@@ -10,7 +10,8 @@ import logging
 from flask import jsonify
 from werkzeug.exceptions import HTTPException
 
-from wildcat.drivers.base import DriverError, InvalidInvite, NotConnected, NotGroupAdmin, NotInGroup
+from wildcat.drivers.base import (DriverError, InvalidInvite, NotConnected, NotGroupAdmin,
+                                  NotInGroup, NotOnWhatsApp)
 from wildcat.store.base import StoreError
 
 log = logging.getLogger(__name__)
@@ -117,6 +118,10 @@ class MessageNotFound(NotFound):
 
 class NoMedia(NotFound):
     code, message = "no_media", "No media in message"
+
+
+class NotOnWhatsAppError(NotFound):
+    code, message = "not_on_whatsapp", "The recipient is not on WhatsApp"
 
 
 class ContactNotFound(NotFound):
@@ -266,6 +271,7 @@ class AccountTimeout(ApiError):
 # Exceptions of lower layers that the API answers without their raiser knowing HTTP.
 TRANSLATED = {
     NotConnected: AccountNotConnected,
+    NotOnWhatsApp: NotOnWhatsAppError,
     NotGroupAdmin: NotAdmin,
     NotInGroup: GroupNotFound,
     InvalidInvite: InviteNotFound,

@@ -2,7 +2,7 @@
 import io
 import logging
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from wildcat.errors import InvalidImage, UnsupportedMedia
 
@@ -20,14 +20,22 @@ def to_sticker(data: bytes, mimetype: str) -> bytes:
         raise UnsupportedMedia(f"A sticker must be PNG, JPEG, GIF or WebP; the file is {mimetype}",
                                details={"detected": mimetype})
     try:
-        with Image.open(io.BytesIO(data), formats=[ACCEPTED[mimetype]]) as img:
-            if img.width * img.height > MAX_PIXELS:
-                raise InvalidImage(f"The image is too large ({img.width}x{img.height})")
-            img.seek(0)
-            frame = img.convert("RGBA")
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
-        log.info("sticker image refused: %s", exc)
+        return _convert(data, ACCEPTED[mimetype])
+    except InvalidImage:
+        raise
+    except Exception as exc:   # noqa: BLE001 - a hostile file may fail Pillow anywhere
+        log.info("sticker image refused: %s: %s", type(exc).__name__, exc)
         raise InvalidImage("The sticker image could not be read") from None
+
+
+def _convert(data, fmt):
+    with Image.open(io.BytesIO(data), formats=[fmt]) as img:
+        if img.width * img.height > MAX_PIXELS:
+            raise InvalidImage(f"The image is too large ({img.width}x{img.height})")
+        if img.width < 1 or img.height < 1:
+            raise InvalidImage("The image is empty")
+        img.seek(0)
+        frame = img.convert("RGBA")
     frame.thumbnail((SIZE, SIZE), Image.LANCZOS)
     canvas = Image.new("RGBA", (SIZE, SIZE), (0, 0, 0, 0))
     canvas.paste(frame, ((SIZE - frame.width) // 2, (SIZE - frame.height) // 2), frame)

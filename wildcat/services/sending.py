@@ -10,7 +10,8 @@ import logging
 
 from wildcat import media
 from wildcat.commands import ChatPresence, Send
-from wildcat.drivers.base import DriverError, NotConnected, NotGroupAdmin, NotInGroup, SendRequest
+from wildcat.drivers.base import (DriverError, NotConnected, NotGroupAdmin, NotInGroup,
+                                  NotOnWhatsApp, SendRequest)
 from wildcat.errors import AccountTimeout, CannotDelete, MessageNotFound, RateLimited, SendFailed
 from wildcat.jid import is_group
 from wildcat.services.accounts import connected_worker
@@ -71,11 +72,11 @@ def _show_typing(runtime, worker, request):
 
 def _execute(worker, command):
     """Run a Send on the account's thread; a driver refusal is 502 `send_failed` (nothing
-    stored); not connected is 409, a group refusing us 403/404 (errors.py); timeouts and a
-    full queue are the worker's errors."""
+    stored); not connected is 409, a group refusing us 403/404, a number not on WhatsApp 404
+    `not_on_whatsapp` (errors.py); timeouts and a full queue are the worker's errors."""
     try:
         return worker.execute(command)
-    except (NotConnected, NotGroupAdmin, NotInGroup):
+    except (NotConnected, NotGroupAdmin, NotInGroup, NotOnWhatsApp):
         raise             # 409; 403 not_admin (announce-only group); 404 group_not_found
     except DriverError as exc:
         log.warning("account %s: send failed: %s", worker.account_id, exc)
