@@ -2,6 +2,7 @@
 contact cards, polls (and their tally), stickers, edits, presence, number checks, contacts,
 blocks, status posts and calls. WhatsApp's servers cannot exist here: the sandbox plays them."""
 import io
+import os
 import time
 
 import pytest
@@ -186,6 +187,21 @@ def test_send_sticker_converts_to_512_webp(client, bot, fmt, mimetype):
         centre = img.convert("RGBA").getpixel((256, 256))   # lossy WebP: close, not equal
         assert all(abs(a - b) <= 16 for a, b in zip(centre, (200, 10, 10, 255)))
     assert sent(client, "sticker")[-1]["mimetype"] == "image/webp"
+
+
+def test_sticker_and_status_image_take_uploads_over_the_json_limit(client, bot):
+    """Both stream like the other media uploads (WILDCAT_MAX_UPLOAD_MB, not the 1 MB of JSON)."""
+    noise = Image.frombytes("RGB", (800, 800), os.urandom(800 * 800 * 3))
+    out = io.BytesIO()
+    noise.save(out, format="PNG")
+    big = out.getvalue()
+    assert len(big) > 1024 * 1024
+    for path, field in (("message/send/sticker", "sticker"), ("status/send/image", "image")):
+        body = {field: (io.BytesIO(big), "big.png")}
+        if field == "sticker":
+            body["to"] = PEER
+        r = client.post(f"{A}/{path}", data=body, content_type="multipart/form-data")
+        assert r.status_code == 200, (path, r.json)
 
 
 def test_sticker_of_another_type_is_415(client, bot, runtime):

@@ -19,7 +19,8 @@ FORM_BODY_LIMIT = 16 * 1024
 MAX_JSON_VALUES = 10_000          # containers plus separators: far above any real request
 MAX_JSON_DEPTH = 32
 UPLOAD_OVERHEAD = 1024 * 1024     # multipart framing and text fields next to the file
-UPLOAD_ENDPOINTS = {"messages.send_media", "groups.set_picture", "sandbox.inbound"}
+UPLOAD_ENDPOINTS = {"messages.send_media", "groups.set_picture", "sandbox.inbound",
+                    "chat_extras.send_sticker", "chat_extras.status_image"}   # issue 11
 FORM_ENDPOINTS = {"dashboard.login_submit"}
 # The sandbox's test-data routes (history sync) take large JSON batches.
 UNCAPPED_JSON_PREFIX = "sandbox."
