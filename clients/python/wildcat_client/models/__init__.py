@@ -11,13 +11,22 @@ from .account_status import AccountStatus
 from .account_status_response import AccountStatusResponse
 from .account_status_response_status import AccountStatusResponseStatus
 from .accounts_get_qr_format import AccountsGetQrFormat
+from .card import Card
 from .chat import Chat
+from .chat_extras_send_sticker_body import ChatExtrasSendStickerBody
+from .chat_extras_status_image_body import ChatExtrasStatusImageBody
 from .chat_read_response import ChatReadResponse
 from .chats_response import ChatsResponse
+from .check_numbers import CheckNumbers
 from .connect_attempt import ConnectAttempt
 from .connect_attempt_outcome import ConnectAttemptOutcome
 from .connection_response import ConnectionResponse
 from .connections_response import ConnectionsResponse
+from .contact import Contact
+from .contact_card import ContactCard
+from .contact_detail import ContactDetail
+from .contact_response import ContactResponse
+from .contacts_response import ContactsResponse
 from .create_account import CreateAccount
 from .create_group import CreateGroup
 from .create_webhook import CreateWebhook
@@ -30,6 +39,7 @@ from .delivery_event import DeliveryEvent
 from .delivery_payload_type_0 import DeliveryPayloadType0
 from .delivery_response import DeliveryResponse
 from .delivery_status import DeliveryStatus
+from .edit import Edit
 from .error import Error
 from .fail_connects import FailConnects
 from .group import Group
@@ -47,6 +57,8 @@ from .history_chat import HistoryChat
 from .history_message import HistoryMessage
 from .history_response import HistoryResponse
 from .inbound import Inbound
+from .inbound_response import InboundResponse
+from .inbound_state import InboundState
 from .inbound_type import InboundType
 from .invite_response import InviteResponse
 from .join_group import JoinGroup
@@ -55,7 +67,10 @@ from .kick import Kick
 from .kick_reason import KickReason
 from .last_message import LastMessage
 from .message import Message
+from .message_contacts_item import MessageContactsItem
 from .message_id_response import MessageIdResponse
+from .message_location import MessageLocation
+from .message_poll import MessagePoll
 from .message_reactions import MessageReactions
 from .message_response import MessageResponse
 from .message_status import MessageStatus
@@ -64,6 +79,8 @@ from .messages_response import MessagesResponse
 from .messages_send_media_body import MessagesSendMediaBody
 from .messages_send_media_kind import MessagesSendMediaKind
 from .network import Network
+from .number_check import NumberCheck
+from .number_check_response import NumberCheckResponse
 from .ok_response import OkResponse
 from .openapi_spec_response_200 import OpenapiSpecResponse200
 from .pair import Pair
@@ -77,10 +94,15 @@ from .participants import Participants
 from .participants_action import ParticipantsAction
 from .participants_response import ParticipantsResponse
 from .ping_response import PingResponse
+from .presence import Presence
+from .presence_state import PresenceState
 from .qr_json_response import QrJsonResponse
 from .react import React
 from .receipt import Receipt
 from .receipt_type import ReceiptType
+from .registered import Registered
+from .registered_lids import RegisteredLids
+from .registered_response import RegisteredResponse
 from .reply import Reply
 from .sandbox_group_event import SandboxGroupEvent
 from .sandbox_group_event_action import SandboxGroupEventAction
@@ -88,14 +110,19 @@ from .sandbox_group_event_response import SandboxGroupEventResponse
 from .sandbox_group_event_response_changes import SandboxGroupEventResponseChanges
 from .sandbox_group_invite import SandboxGroupInvite
 from .sandbox_inbound_files_body import SandboxInboundFilesBody
+from .sandbox_inbound_files_body_state import SandboxInboundFilesBodyState
 from .sandbox_inbound_files_body_type import SandboxInboundFilesBodyType
 from .sandbox_invite_response import SandboxInviteResponse
 from .scan import Scan
 from .scan_response import ScanResponse
+from .send_contact import SendContact
+from .send_location import SendLocation
 from .send_policy import SendPolicy
+from .send_poll import SendPoll
 from .send_text import SendText
 from .sent_item import SentItem
 from .sent_response import SentResponse
+from .status_text import StatusText
 from .token_response import TokenResponse
 from .update_account import UpdateAccount
 from .update_group import UpdateGroup
@@ -122,13 +149,22 @@ __all__ = (
     "AccountStatusResponse",
     "AccountStatusResponseStatus",
     "AccountsGetQrFormat",
+    "Card",
     "Chat",
+    "ChatExtrasSendStickerBody",
+    "ChatExtrasStatusImageBody",
     "ChatReadResponse",
     "ChatsResponse",
+    "CheckNumbers",
     "ConnectAttempt",
     "ConnectAttemptOutcome",
     "ConnectionResponse",
     "ConnectionsResponse",
+    "Contact",
+    "ContactCard",
+    "ContactDetail",
+    "ContactResponse",
+    "ContactsResponse",
     "CreateAccount",
     "CreateGroup",
     "CreateWebhook",
@@ -141,6 +177,7 @@ __all__ = (
     "DeliveryPayloadType0",
     "DeliveryResponse",
     "DeliveryStatus",
+    "Edit",
     "Error",
     "FailConnects",
     "Group",
@@ -158,6 +195,8 @@ __all__ = (
     "HistoryMessage",
     "HistoryResponse",
     "Inbound",
+    "InboundResponse",
+    "InboundState",
     "InboundType",
     "InviteResponse",
     "JoinGroup",
@@ -166,7 +205,10 @@ __all__ = (
     "KickReason",
     "LastMessage",
     "Message",
+    "MessageContactsItem",
     "MessageIdResponse",
+    "MessageLocation",
+    "MessagePoll",
     "MessageReactions",
     "MessageResponse",
     "MessageStatus",
@@ -175,6 +217,8 @@ __all__ = (
     "MessagesSendMediaBody",
     "MessagesSendMediaKind",
     "Network",
+    "NumberCheck",
+    "NumberCheckResponse",
     "OkResponse",
     "OpenapiSpecResponse200",
     "Pair",
@@ -188,10 +232,15 @@ __all__ = (
     "ParticipantsAction",
     "ParticipantsResponse",
     "PingResponse",
+    "Presence",
+    "PresenceState",
     "QrJsonResponse",
     "React",
     "Receipt",
     "ReceiptType",
+    "Registered",
+    "RegisteredLids",
+    "RegisteredResponse",
     "Reply",
     "SandboxGroupEvent",
     "SandboxGroupEventAction",
@@ -199,14 +248,19 @@ __all__ = (
     "SandboxGroupEventResponseChanges",
     "SandboxGroupInvite",
     "SandboxInboundFilesBody",
+    "SandboxInboundFilesBodyState",
     "SandboxInboundFilesBodyType",
     "SandboxInviteResponse",
     "Scan",
     "ScanResponse",
+    "SendContact",
+    "SendLocation",
     "SendPolicy",
+    "SendPoll",
     "SendText",
     "SentItem",
     "SentResponse",
+    "StatusText",
     "TokenResponse",
     "UpdateAccount",
     "UpdateGroup",

@@ -3,6 +3,7 @@ from enum import StrEnum
 
 class CreateWebhookEventsItem(StrEnum):
     ACCOUNT_DELETED = "account.deleted"
+    CALL = "call"
     CONNECTION_UPDATE = "connection.update"
     GROUP_JOINED = "group.joined"
     GROUP_PARTICIPANTS = "group.participants"
@@ -14,8 +15,10 @@ class CreateWebhookEventsItem(StrEnum):
     MESSAGE_REACTION = "message.reaction"
     MESSAGE_REVOKED = "message.revoked"
     MESSAGE_SENT = "message.sent"
+    POLL_VOTE = "poll.vote"
+    PRESENCE = "presence"
     QR = "qr"
-    VALUE_13 = "*"
+    VALUE_16 = "*"
 
     def __str__(self) -> str:
         return str(self.value)

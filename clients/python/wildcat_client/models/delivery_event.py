@@ -3,6 +3,7 @@ from enum import StrEnum
 
 class DeliveryEvent(StrEnum):
     ACCOUNT_DELETED = "account.deleted"
+    CALL = "call"
     CONNECTION_UPDATE = "connection.update"
     GROUP_JOINED = "group.joined"
     GROUP_PARTICIPANTS = "group.participants"
@@ -14,6 +15,8 @@ class DeliveryEvent(StrEnum):
     MESSAGE_REACTION = "message.reaction"
     MESSAGE_REVOKED = "message.revoked"
     MESSAGE_SENT = "message.sent"
+    POLL_VOTE = "poll.vote"
+    PRESENCE = "presence"
     QR = "qr"
 
     def __str__(self) -> str:

@@ -22,11 +22,13 @@ class UpdateAccount:
         proxy (None | str | Unset): socks5://[user:pass@]host:port or http(s)://…; null: none. Used for this account's
             WhatsApp connection and media; changing it reconnects. The password is never returned.
         send_policy (None | SendPolicy | Unset):
+        reject_calls (bool | Unset): Decline incoming calls (each still publishes a `call` event)
     """
 
     name: None | str | Unset = UNSET
     proxy: None | str | Unset = UNSET
     send_policy: None | SendPolicy | Unset = UNSET
+    reject_calls: bool | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.send_policy import SendPolicy
@@ -51,6 +53,8 @@ class UpdateAccount:
         else:
             send_policy = self.send_policy
 
+        reject_calls = self.reject_calls
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
@@ -60,6 +64,8 @@ class UpdateAccount:
             field_dict["proxy"] = proxy
         if send_policy is not UNSET:
             field_dict["sendPolicy"] = send_policy
+        if reject_calls is not UNSET:
+            field_dict["rejectCalls"] = reject_calls
 
         return field_dict
 
@@ -104,10 +110,13 @@ class UpdateAccount:
 
         send_policy = _parse_send_policy(d.pop("sendPolicy", UNSET))
 
+        reject_calls = d.pop("rejectCalls", UNSET)
+
         update_account = cls(
             name=name,
             proxy=proxy,
             send_policy=send_policy,
+            reject_calls=reject_calls,
         )
 
         return update_account
