@@ -16,6 +16,7 @@ log = logging.getLogger(__name__)
 _DRIVER_ERRORS = {cls.__name__: cls for cls in (NotConnected, base.NotGroupAdmin,
                                                 base.NotInGroup, base.InvalidInvite,
                                                 base.NotOnWhatsApp)}
+
 _names = itertools.count(1)
 
 

@@ -171,6 +171,131 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/accounts/{account_id}/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Stored contacts, by JID descending (`before`: the last jid of the previous page)
+         * @description Also open to the account's own token.
+         */
+        get: operations["chat_extras_list_contacts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/{account_id}/contacts/{jid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+                /** @description A phone JID, a LID or +phone */
+                jid: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * One contact, with WhatsApp's picture URL and about text
+         * @description `jid`: a phone JID, a LID or `+phone`. 404 `contact_not_found` when the number is not on WhatsApp.
+         *
+         *     Also open to the account's own token.
+         */
+        get: operations["chat_extras_get_contact"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/{account_id}/contacts/{jid}/block": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+                /** @description A phone JID, a LID or +phone */
+                jid: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Block a contact
+         * @description Also open to the account's own token.
+         */
+        post: operations["chat_extras_block"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/{account_id}/contacts/{jid}/unblock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+                /** @description A phone JID, a LID or +phone */
+                jid: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unblock a contact
+         * @description Also open to the account's own token.
+         */
+        post: operations["chat_extras_unblock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/{account_id}/contacts/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Which numbers are on WhatsApp
+         * @description 1 to 50 numbers. `jid` and `lid` are null when a number does not exist; what exists is remembered as a contact (and its LID pairing learned).
+         *
+         *     Also open to the account's own token.
+         */
+        post: operations["chat_extras_check"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/accounts/{account_id}/disconnect": {
         parameters: {
             query?: never;
@@ -460,6 +585,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/accounts/{account_id}/message/edit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Edit one of your own text messages
+         * @description Only your own text messages, in the chat `to`, within 15 minutes of sending (403 `cannot_edit`); the stored text is updated, `editedAt` set and `message.edited` published.
+         *
+         *     Also open to the account's own token.
+         */
+        post: operations["chat_extras_edit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/accounts/{account_id}/message/react": {
         parameters: {
             query?: never;
@@ -556,6 +706,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/accounts/{account_id}/message/send/contact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send contact cards (WILDCAT builds the vCards)
+         * @description 1 to 20 cards; `phone` in international form.
+         *
+         *     Also open to the account's own token.
+         */
+        post: operations["chat_extras_send_contact"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/{account_id}/message/send/location": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a location
+         * @description `latitude` in [-90, 90], `longitude` in [-180, 180].
+         *
+         *     Also open to the account's own token.
+         */
+        post: operations["chat_extras_send_location"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/{account_id}/message/send/poll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a poll
+         * @description 2 to 12 distinct options. Votes arrive as `poll.vote` events; GET …/messages/:id shows the current tally under `poll`.
+         *
+         *     Also open to the account's own token.
+         */
+        post: operations["chat_extras_send_poll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/{account_id}/message/send/sticker": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a sticker (multipart `sticker`: PNG, JPEG, GIF or WebP)
+         * @description Converted to a 512x512 WebP (scaled to fit, transparent margins; the first frame of an animation). Other file types: 415.
+         *
+         *     Also open to the account's own token.
+         */
+        post: operations["chat_extras_send_sticker"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/accounts/{account_id}/messages/{message_id}": {
         parameters: {
             query?: never;
@@ -631,6 +881,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/accounts/{account_id}/presence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Show typing / recording / paused in a chat, or set available / unavailable
+         * @description `composing`, `recording` and `paused` need `to`; `available` and `unavailable` take none.
+         *
+         *     Also open to the account's own token.
+         */
+        post: operations["chat_extras_presence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/accounts/{account_id}/qr": {
         parameters: {
             query?: never;
@@ -696,6 +971,52 @@ export interface paths {
         get: operations["accounts_account_status"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/{account_id}/status/send/image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Post an image status (multipart `image`, `caption?`)
+         * @description Also open to the account's own token.
+         */
+        post: operations["chat_extras_status_image"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/{account_id}/status/send/text": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Post a text status (status@broadcast)
+         * @description Also open to the account's own token.
+         */
+        post: operations["chat_extras_status_text"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1100,7 +1421,7 @@ export interface paths {
         put?: never;
         /**
          * Inject a message received from WhatsApp (JSON; multipart with a `media` file)
-         * @description Sandbox driver only.
+         * @description Sandbox driver only. Types also: `location` (latitude, longitude, name?, address?), `contact` (contacts), `poll` (question, options, multiple?), `poll_vote` (messageId, options), `sticker` (multipart), `presence` (state) and `call` (isVideo?; answers `callId`). `fromLid` sends from a LID: with `from`, a LID whose phone WhatsApp reveals; without, a LID alone.
          *
          *     Also open to the account's own token.
          */
@@ -1180,6 +1501,31 @@ export interface paths {
          *     Also open to the account's own token.
          */
         post: operations["sandbox_receipt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sandbox/accounts/{account_id}/registered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set which numbers are on WhatsApp (and their LIDs)
+         * @description Sandbox driver only.
+         *
+         *     Also open to the account's own token.
+         */
+        post: operations["sandbox_registered"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1382,6 +1728,10 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        Card: {
+            name: string;
+            phone: string;
+        };
         CreateAccount: {
             id: string;
             name?: string | null;
@@ -1430,6 +1780,8 @@ export interface components {
              * @description Last event heard from WhatsApp for this account (known on the instance that runs it)
              */
             lastSeenAt?: string;
+            /** @description Incoming calls are declined */
+            rejectCalls?: boolean;
         } & {
             [key: string]: unknown;
         };
@@ -1486,6 +1838,8 @@ export interface components {
             /** @description socks5://[user:pass@]host:port or http(s)://…; null: none. Used for this account's WhatsApp connection and media; changing it reconnects. The password is never returned. */
             proxy?: string | null;
             sendPolicy?: components["schemas"]["SendPolicy"] | null;
+            /** @description Decline incoming calls (each still publishes a `call` event) */
+            rejectCalls?: boolean;
         };
         MessageResponse: {
             /**
@@ -1563,6 +1917,24 @@ export interface components {
             };
             deleted?: boolean;
             edited?: boolean;
+            /** @description When it was last edited (ms) */
+            editedAt?: number;
+            /** @description The author's LID */
+            fromLid?: string | null;
+            /** @description The author's E.164 */
+            fromPhone?: string | null;
+            /** @description {latitude, longitude, name, address} */
+            location?: {
+                [key: string]: unknown;
+            };
+            /** @description [{name, phone}] */
+            contacts?: {
+                [key: string]: unknown;
+            }[];
+            /** @description {question, multiple, options: [{name, voters: [jid]}]} (the tally) */
+            poll?: {
+                [key: string]: unknown;
+            };
         } & {
             [key: string]: unknown;
         };
@@ -1596,6 +1968,83 @@ export interface components {
             ok: true;
             message: string;
             status?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        Contact: {
+            /** @description Phone JID, or the LID when the phone number is unknown */
+            jid: string;
+            lid: string | null;
+            /** @description E.164 */
+            phone: string | null;
+            name: string | null;
+            pushName: string | null;
+            blocked?: boolean;
+        } & {
+            [key: string]: unknown;
+        };
+        ContactsResponse: {
+            /**
+             * @description Always true on success
+             * @enum {boolean}
+             */
+            ok: true;
+            contacts: components["schemas"]["Contact"][];
+        } & {
+            [key: string]: unknown;
+        };
+        ContactDetail: {
+            /** @description Phone JID, or the LID when the phone number is unknown */
+            jid: string;
+            lid: string | null;
+            /** @description E.164 */
+            phone: string | null;
+            name: string | null;
+            pushName: string | null;
+            blocked?: boolean;
+            /** @description null when hidden or unset */
+            pictureUrl: string | null;
+            about: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        ContactResponse: {
+            /**
+             * @description Always true on success
+             * @enum {boolean}
+             */
+            ok: true;
+            contact: components["schemas"]["ContactDetail"];
+        } & {
+            [key: string]: unknown;
+        };
+        OkResponse: {
+            /**
+             * @description Always true on success
+             * @enum {boolean}
+             */
+            ok: true;
+        } & {
+            [key: string]: unknown;
+        };
+        CheckNumbers: {
+            phones: string[];
+        };
+        NumberCheck: {
+            phone: string;
+            exists: boolean;
+            jid: string | null;
+            lid: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        NumberCheckResponse: {
+            /**
+             * @description Always true on success
+             * @enum {boolean}
+             */
+            ok: true;
+            results: components["schemas"]["NumberCheck"][];
         } & {
             [key: string]: unknown;
         };
@@ -1674,15 +2123,6 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        OkResponse: {
-            /**
-             * @description Always true on success
-             * @enum {boolean}
-             */
-            ok: true;
-        } & {
-            [key: string]: unknown;
-        };
         Participants: {
             /** @enum {string} */
             action: "add" | "remove" | "promote" | "demote";
@@ -1726,6 +2166,12 @@ export interface components {
             to: string;
             messageId: string;
         };
+        Edit: {
+            /** @description A WhatsApp JID or an international phone number */
+            to: string;
+            messageId: string;
+            message: string;
+        };
         React: {
             /** @description A WhatsApp JID or an international phone number */
             to: string;
@@ -1755,6 +2201,31 @@ export interface components {
             to: string;
             message: string;
         };
+        ContactCard: {
+            name: string;
+            phone: string;
+        };
+        SendContact: {
+            /** @description A WhatsApp JID or an international phone number */
+            to: string;
+            contacts: components["schemas"]["ContactCard"][];
+        };
+        SendLocation: {
+            /** @description A WhatsApp JID or an international phone number */
+            to: string;
+            latitude: number;
+            longitude: number;
+            name?: string;
+            address?: string;
+        };
+        SendPoll: {
+            /** @description A WhatsApp JID or an international phone number */
+            to: string;
+            question: string;
+            options: string[];
+            /** @default false */
+            multiple: boolean;
+        };
         MessageViewResponse: {
             /**
              * @description Always true on success
@@ -1778,6 +2249,12 @@ export interface components {
             code: string;
         } & {
             [key: string]: unknown;
+        };
+        Presence: {
+            /** @description A WhatsApp JID or an international phone number */
+            to?: string;
+            /** @enum {string} */
+            state: "composing" | "recording" | "paused" | "available" | "unavailable";
         };
         QrJsonResponse: {
             /**
@@ -1805,6 +2282,10 @@ export interface components {
             hasQR?: boolean;
         } & {
             [key: string]: unknown;
+        };
+        StatusText: {
+            text: string;
+            backgroundColor?: string;
         };
         TokenResponse: {
             /**
@@ -1955,16 +2436,29 @@ export interface components {
         };
         Inbound: {
             /** @description A WhatsApp JID or an international phone number */
-            from: string;
+            from?: string;
+            /** @description A WhatsApp JID or an international phone number */
+            fromLid?: string;
             /**
              * @default text
              * @enum {string}
              */
-            type: "text" | "image" | "video" | "audio" | "voice" | "document" | "sticker" | "reaction" | "revoke" | "edit";
+            type: "text" | "image" | "video" | "audio" | "voice" | "document" | "sticker" | "reaction" | "revoke" | "edit" | "location" | "contact" | "poll" | "poll_vote" | "presence" | "call";
+            latitude?: number;
+            longitude?: number;
+            name?: string;
+            address?: string;
+            contacts?: components["schemas"]["Card"][];
+            question?: string;
+            options?: string[];
+            multiple?: boolean;
+            /** @enum {string} */
+            state?: "composing" | "recording" | "paused" | "available" | "unavailable";
+            /** @default false */
+            isVideo: boolean;
             text?: string;
             caption?: string;
             fileName?: string;
-            /** @description A WhatsApp JID or an international phone number */
             chatId?: string;
             pushName?: string;
             quotedMessageId?: string;
@@ -1973,6 +2467,19 @@ export interface components {
             /** @default false */
             fromMe: boolean;
             timestamp?: number;
+        };
+        InboundResponse: {
+            /**
+             * @description Always true on success
+             * @enum {boolean}
+             */
+            ok: true;
+            /** @description The message injected (message types) */
+            messageId?: string;
+            /** @description The call offered (type call) */
+            callId?: string;
+        } & {
+            [key: string]: unknown;
         };
         Kick: {
             /** @enum {string} */
@@ -1989,6 +2496,22 @@ export interface components {
             messageId: string;
             /** @enum {string} */
             type: "delivered" | "read" | "played";
+        };
+        Registered: {
+            phones: string[];
+            lids?: {
+                [key: string]: string;
+            };
+        };
+        RegisteredResponse: {
+            /**
+             * @description Always true on success
+             * @enum {boolean}
+             */
+            ok: true;
+            registered: number;
+        } & {
+            [key: string]: unknown;
         };
         Scan: {
             phone?: string;
@@ -2023,7 +2546,7 @@ export interface components {
             /** Format: uri */
             url: string;
             accountId?: string | null;
-            events?: ("message" | "message.sent" | "message.ack" | "message.reaction" | "message.revoked" | "message.edited" | "connection.update" | "qr" | "history.sync" | "group.participants" | "group.update" | "group.joined" | "account.deleted" | "*")[];
+            events?: ("message" | "message.sent" | "message.ack" | "message.reaction" | "message.revoked" | "message.edited" | "connection.update" | "qr" | "history.sync" | "group.participants" | "group.update" | "group.joined" | "account.deleted" | "poll.vote" | "presence" | "call" | "*")[];
             secret?: string | null;
         };
         Webhook: {
@@ -2090,7 +2613,7 @@ export interface components {
             /** Format: uri */
             url?: string;
             accountId?: string | null;
-            events?: ("message" | "message.sent" | "message.ack" | "message.reaction" | "message.revoked" | "message.edited" | "connection.update" | "qr" | "history.sync" | "group.participants" | "group.update" | "group.joined" | "account.deleted" | "*")[];
+            events?: ("message" | "message.sent" | "message.ack" | "message.reaction" | "message.revoked" | "message.edited" | "connection.update" | "qr" | "history.sync" | "group.participants" | "group.update" | "group.joined" | "account.deleted" | "poll.vote" | "presence" | "call" | "*")[];
             secret?: string | null;
             enabled?: boolean;
         };
@@ -2120,7 +2643,7 @@ export interface components {
             webhookId: string;
             accountId?: string | null;
             /** @enum {string} */
-            event: "message" | "message.sent" | "message.ack" | "message.reaction" | "message.revoked" | "message.edited" | "connection.update" | "qr" | "history.sync" | "group.participants" | "group.update" | "group.joined" | "account.deleted";
+            event: "message" | "message.sent" | "message.ack" | "message.reaction" | "message.revoked" | "message.edited" | "connection.update" | "qr" | "history.sync" | "group.participants" | "group.update" | "group.joined" | "account.deleted" | "poll.vote" | "presence" | "call";
             /** @enum {string} */
             status: "pending" | "delivered" | "failed";
             attempts?: number;
@@ -2187,7 +2710,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Not allowed: a credential out of its scope, or a request from another site (`cannot_delete`, `cross_origin`, `forbidden`, `not_admin`) */
+        /** @description Not allowed: a credential out of its scope, or a request from another site (`cannot_delete`, `cannot_edit`, `cross_origin`, `forbidden`, `not_admin`) */
         E403: {
             headers: {
                 /** @description The request id (the caller's if sane) */
@@ -2198,7 +2721,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Not found (`account_not_found`, `chat_not_found`, `delivery_not_found`, `group_not_found`, `invite_not_found`, `message_not_found`, `no_media`, `no_qr`, `not_found`, `webhook_not_found`) */
+        /** @description Not found (`account_not_found`, `chat_not_found`, `contact_not_found`, `delivery_not_found`, `group_not_found`, `invite_not_found`, `message_not_found`, `no_media`, `no_qr`, `not_found`, `not_on_whatsapp`, `webhook_not_found`) */
         E404: {
             headers: {
                 /** @description The request id (the caller's if sane) */
@@ -2685,6 +3208,197 @@ export interface operations {
                     "application/json": components["schemas"]["ConnectionResponse"];
                 };
             };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
+            502: components["responses"]["E502"];
+            503: components["responses"]["E503"];
+            504: components["responses"]["E504"];
+        };
+    };
+    chat_extras_list_contacts: {
+        parameters: {
+            query?: {
+                limit?: number;
+                skip?: number;
+                /** @description The last jid of the previous page */
+                before?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request id (the caller's if sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactsResponse"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            503: components["responses"]["E503"];
+        };
+    };
+    chat_extras_get_contact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+                /** @description A phone JID, a LID or +phone */
+                jid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request id (the caller's if sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactResponse"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
+            502: components["responses"]["E502"];
+            503: components["responses"]["E503"];
+            504: components["responses"]["E504"];
+        };
+    };
+    chat_extras_block: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+                /** @description A phone JID, a LID or +phone */
+                jid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request id (the caller's if sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OkResponse"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
+            502: components["responses"]["E502"];
+            503: components["responses"]["E503"];
+            504: components["responses"]["E504"];
+        };
+    };
+    chat_extras_unblock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+                /** @description A phone JID, a LID or +phone */
+                jid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request id (the caller's if sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OkResponse"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
+            502: components["responses"]["E502"];
+            503: components["responses"]["E503"];
+            504: components["responses"]["E504"];
+        };
+    };
+    chat_extras_check: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "phones": [
+                 *         "+919876543210",
+                 *         "+15551230001"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["CheckNumbers"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request id (the caller's if sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NumberCheckResponse"];
+                };
+            };
+            400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
@@ -3219,6 +3933,53 @@ export interface operations {
             504: components["responses"]["E504"];
         };
     };
+    chat_extras_edit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "to": "919876543210@s.whatsapp.net",
+                 *       "messageId": "3EB0123ABCD456EF",
+                 *       "message": "Corrected text"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Edit"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request id (the caller's if sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageResponse"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
+            429: components["responses"]["E429"];
+            502: components["responses"]["E502"];
+            503: components["responses"]["E503"];
+            504: components["responses"]["E504"];
+        };
+    };
     messages_react: {
         parameters: {
             query?: never;
@@ -3417,6 +4178,204 @@ export interface operations {
             504: components["responses"]["E504"];
         };
     };
+    chat_extras_send_contact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "to": "919876543210@s.whatsapp.net",
+                 *       "contacts": [
+                 *         {
+                 *           "name": "Ann Smith",
+                 *           "phone": "+15551230001"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["SendContact"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request id (the caller's if sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageIdResponse"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
+            429: components["responses"]["E429"];
+            502: components["responses"]["E502"];
+            503: components["responses"]["E503"];
+            504: components["responses"]["E504"];
+        };
+    };
+    chat_extras_send_location: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "to": "919876543210@s.whatsapp.net",
+                 *       "latitude": 52.5163,
+                 *       "longitude": 13.3777,
+                 *       "name": "Brandenburg Gate",
+                 *       "address": "Pariser Platz, Berlin"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SendLocation"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request id (the caller's if sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageIdResponse"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
+            429: components["responses"]["E429"];
+            502: components["responses"]["E502"];
+            503: components["responses"]["E503"];
+            504: components["responses"]["E504"];
+        };
+    };
+    chat_extras_send_poll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "to": "919876543210@s.whatsapp.net",
+                 *       "question": "Lunch?",
+                 *       "options": [
+                 *         "Pizza",
+                 *         "Sushi",
+                 *         "Salad"
+                 *       ],
+                 *       "multiple": false
+                 *     }
+                 */
+                "application/json": components["schemas"]["SendPoll"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request id (the caller's if sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageIdResponse"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
+            429: components["responses"]["E429"];
+            502: components["responses"]["E502"];
+            503: components["responses"]["E503"];
+            504: components["responses"]["E504"];
+        };
+    };
+    chat_extras_send_sticker: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** @description A WhatsApp JID or an international phone number */
+                    to: string;
+                    /** Format: binary */
+                    sticker: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request id (the caller's if sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageIdResponse"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            429: components["responses"]["E429"];
+            502: components["responses"]["E502"];
+            503: components["responses"]["E503"];
+            504: components["responses"]["E504"];
+        };
+    };
     messages_get_message: {
         parameters: {
             query?: never;
@@ -3540,6 +4499,51 @@ export interface operations {
             504: components["responses"]["E504"];
         };
     };
+    chat_extras_presence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "to": "919876543210@s.whatsapp.net",
+                 *       "state": "composing"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Presence"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request id (the caller's if sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OkResponse"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
+            502: components["responses"]["E502"];
+            503: components["responses"]["E503"];
+            504: components["responses"]["E504"];
+        };
+    };
     accounts_get_qr: {
         parameters: {
             query?: {
@@ -3631,6 +4635,97 @@ export interface operations {
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
             503: components["responses"]["E503"];
+        };
+    };
+    chat_extras_status_image: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    caption?: string;
+                    /** Format: binary */
+                    image: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request id (the caller's if sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageIdResponse"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            429: components["responses"]["E429"];
+            502: components["responses"]["E502"];
+            503: components["responses"]["E503"];
+            504: components["responses"]["E504"];
+        };
+    };
+    chat_extras_status_text: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "text": "Open 9-5 today",
+                 *       "backgroundColor": "#1E88E5"
+                 *     }
+                 */
+                "application/json": components["schemas"]["StatusText"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request id (the caller's if sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageIdResponse"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
+            429: components["responses"]["E429"];
+            502: components["responses"]["E502"];
+            503: components["responses"]["E503"];
+            504: components["responses"]["E504"];
         };
     };
     tokens_rotate_token: {
@@ -4281,16 +5376,29 @@ export interface operations {
                 "application/json": components["schemas"]["Inbound"];
                 "multipart/form-data": {
                     /** @description A WhatsApp JID or an international phone number */
-                    from: string;
+                    from?: string;
+                    /** @description A WhatsApp JID or an international phone number */
+                    fromLid?: string;
                     /**
                      * @default text
                      * @enum {string}
                      */
-                    type?: "text" | "image" | "video" | "audio" | "voice" | "document" | "sticker" | "reaction" | "revoke" | "edit";
+                    type?: "text" | "image" | "video" | "audio" | "voice" | "document" | "sticker" | "reaction" | "revoke" | "edit" | "location" | "contact" | "poll" | "poll_vote" | "presence" | "call";
+                    latitude?: number;
+                    longitude?: number;
+                    name?: string;
+                    address?: string;
+                    contacts?: components["schemas"]["Card"][];
+                    question?: string;
+                    options?: string[];
+                    multiple?: boolean;
+                    /** @enum {string} */
+                    state?: "composing" | "recording" | "paused" | "available" | "unavailable";
+                    /** @default false */
+                    isVideo?: boolean;
                     text?: string;
                     caption?: string;
                     fileName?: string;
-                    /** @description A WhatsApp JID or an international phone number */
                     chatId?: string;
                     pushName?: string;
                     quotedMessageId?: string;
@@ -4313,7 +5421,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MessageIdResponse"];
+                    "application/json": components["schemas"]["InboundResponse"];
                 };
             };
             400: components["responses"]["E400"];
@@ -4436,6 +5544,53 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OkResponse"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            408: components["responses"]["E408"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
+            503: components["responses"]["E503"];
+        };
+    };
+    sandbox_registered: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "phones": [
+                 *         "+919876543210"
+                 *       ],
+                 *       "lids": {
+                 *         "+919876543210": "123456789012345@lid"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Registered"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request id (the caller's if sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegisteredResponse"];
                 };
             };
             400: components["responses"]["E400"];

@@ -46,6 +46,7 @@ class Account:
         send_policy (AccountSendPolicy | Unset): {typing, minDelayMs, maxDelayMs, dailyLimit} or absent
         last_seen_at (datetime.datetime | Unset): Last event heard from WhatsApp for this account (known on the instance
             that runs it)
+        reject_calls (bool | Unset): Incoming calls are declined
     """
 
     field_id: str
@@ -71,6 +72,7 @@ class Account:
     proxy: None | str | Unset = UNSET
     send_policy: AccountSendPolicy | Unset = UNSET
     last_seen_at: datetime.datetime | Unset = UNSET
+    reject_calls: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -135,6 +137,8 @@ class Account:
         if not isinstance(self.last_seen_at, Unset):
             last_seen_at = self.last_seen_at.isoformat()
 
+        reject_calls = self.reject_calls
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -183,6 +187,8 @@ class Account:
             field_dict["sendPolicy"] = send_policy
         if last_seen_at is not UNSET:
             field_dict["lastSeenAt"] = last_seen_at
+        if reject_calls is not UNSET:
+            field_dict["rejectCalls"] = reject_calls
 
         return field_dict
 
@@ -271,6 +277,8 @@ class Account:
         else:
             last_seen_at = datetime.datetime.fromisoformat(_last_seen_at)
 
+        reject_calls = d.pop("rejectCalls", UNSET)
+
         account = cls(
             field_id=field_id,
             name=name,
@@ -295,6 +303,7 @@ class Account:
             proxy=proxy,
             send_policy=send_policy,
             last_seen_at=last_seen_at,
+            reject_calls=reject_calls,
         )
 
         account.additional_properties = d
