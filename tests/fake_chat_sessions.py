@@ -54,8 +54,8 @@ class FakeClient:
 class ChatSession(ChildChatMixin, FakeSession):
     REMOTE_METHODS = ChildChatMixin.REMOTE_METHODS + ("client_calls",)
 
-    def __init__(self, account_id, session_path, emit):
-        super().__init__(account_id, session_path, emit)
+    def __init__(self, account_id, session_path, emit, gate=None):
+        super().__init__(account_id, session_path, emit, gate)
         self._client = FakeClient()
         self._emit = emit
 

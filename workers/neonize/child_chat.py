@@ -1,6 +1,7 @@
 """The session host's chat extras (issue 11): a mixin of NeonizeClientSession with the new
 send kinds, presence, number checks, contact info, blocks, call rejections and the presence /
 call / identity events. Runs only in the session host child (it imports neonize)."""
+import contextlib
 import logging
 
 from neonize.events import CallOfferEv, ChatPresenceEv, PresenceEv
@@ -20,10 +21,16 @@ _OWN_STATES = {"available": Presence.AVAILABLE, "unavailable": Presence.UNAVAILA
 
 
 class ChildChatMixin:
-    """Uses the session's `_client`, `_emit`, `_own()`, `_connected_client()`."""
+    """Uses the session's `_client`, `_emit`, `_own()`, `_connected_client()` and `_gate`
+    (the host's FFI gate: every neonize call on the event path holds it shared, as sends do;
+    the remote methods are called by name under it already)."""
 
     REMOTE_METHODS = ("send_presence", "check_numbers", "contact_info", "set_blocked",
                       "reject_call")
+
+    def _ffi(self):
+        gate = getattr(self, "_gate", None)
+        return gate.shared() if gate is not None else contextlib.nullcontext()
 
     # -- events --------------------------------------------------------------------------
     def _chat_handlers(self):
@@ -51,7 +58,8 @@ class ChildChatMixin:
         if not ev.Message.HasField("pollUpdateMessage"):
             return None
         try:
-            vote = self._client.decrypt_poll_vote(ev)
+            with self._ffi():
+                vote = self._client.decrypt_poll_vote(ev)
         except Exception as exc:   # noqa: BLE001 - DecryptPollVoteError
             log.info("account %s: cannot decrypt a poll vote: %s", self.account_id, exc)
             return None
@@ -60,8 +68,10 @@ class ChildChatMixin:
     def _store_ready(self):
         """True when whatsmeow's stores may be read: they abort the whole process (a Go
         panic) when the client is not logged in, so ask Go itself too (that call is safe)."""
-        return bool(self._logged_in and self._client.me is not None
-                    and self._client.is_logged_in)
+        if not (self._logged_in and self._client.me is not None):
+            return False
+        with self._ffi():
+            return bool(self._client.is_logged_in)
 
     def _phone_of_lid(self, data):
         """A message from a LID alone: ask whatsmeow's own LID store for the phone number."""
@@ -69,7 +79,8 @@ class ChildChatMixin:
         if not lid or not lid.endswith("@lid") or not self._store_ready():
             return
         try:
-            pn = self._client.get_pn_from_lid(codec.parse_jid(lid))
+            with self._ffi():
+                pn = self._client.get_pn_from_lid(codec.parse_jid(lid))
         except Exception:   # noqa: BLE001 - not in the store
             return
         if pn.User and pn.Server == codec.USER_SERVER:
@@ -84,7 +95,8 @@ class ChildChatMixin:
         if not self._store_ready():
             return
         try:
-            contacts = self._client.contact.get_all_contacts()
+            with self._ffi():
+                contacts = self._client.contact.get_all_contacts()
         except Exception as exc:   # noqa: BLE001 - app state not synced yet
             log.info("account %s: contacts not available yet: %s", self.account_id, exc)
             return
