@@ -6,12 +6,12 @@ import os
 import re
 import subprocess
 import tempfile
-import unicodedata
 
 import magic
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import parse_form_data
 
+from wildcat import file_names
 from wildcat.errors import (ConversionTimeout, EmptyFile, FfmpegMissing, FieldTooLarge,
                             InvalidAudio, InvalidContentType, InvalidMultipart, PayloadTooLarge,
                             TooManyParts, UnsupportedMedia, ValidationFailed)
@@ -122,7 +122,10 @@ def receive_upload(request, field, max_bytes):
             raise EmptyFile(f"{field} file is empty")
         spool.flush()
         mimetype = sniff(spool.name)
-        upload = Upload(spool, safe_filename(storage.filename, mimetype, field), mimetype)
+        # The name as the client sent it, not Werkzeug's rewrite of it (see file_names).
+        sent = file_names.part_filename(storage.headers.get("Content-Disposition"))
+        upload = Upload(spool, safe_filename(storage.filename if sent is None else sent,
+                                             mimetype, field), mimetype)
         yield form.to_dict(), upload
     finally:
         for spool in spools:
@@ -209,23 +212,9 @@ def document_mimetype(sniffed, filename):
     return sniffed
 
 
-_UNSAFE = re.compile(r'[<>:"|?*]')
-
-
 def safe_filename(name, mimetype, stem="file"):
     """A file name safe to store and to put in a header: no path, no control characters."""
-    name = unicodedata.normalize("NFC", name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(c for c in name if unicodedata.category(c)[0] not in "CZ" or c == " ")
-    name = re.sub(r" +", " ", _UNSAFE.sub("_", name)).strip(" .")
-    root, ext = os.path.splitext(name)
-    if len(ext) > 16:
-        root, ext = name, ""
-    if not root:
-        root = stem
-    ext = ext or _extension(mimetype)
-    while len((root + ext).encode()) > 200:
-        root = root[:-1]
-    return root + ext
+    return file_names.safe_filename(name, mimetype, stem, extension_for=_extension)
 
 
 def _extension(mimetype):
