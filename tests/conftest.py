@@ -1,4 +1,5 @@
 """Fixtures: the app factory on a real store (SQLite and mongomock) with the sandbox."""
+import os
 from types import SimpleNamespace
 
 import pytest
@@ -105,3 +106,11 @@ def pytest_runtest_makereport(item, call):
     shots = getattr(item, "wildcat_screenshots", None)
     if report.failed and shots:
         report.sections.append(("screenshots", "\n".join(shots)))
+
+
+@pytest.fixture
+def permissive_umask():
+    """umask 000 for one test: file modes the code promises must not come from the umask."""
+    previous = os.umask(0)
+    yield
+    os.umask(previous)

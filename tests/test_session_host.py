@@ -96,12 +96,27 @@ def open_session(driver, account_id="acct1"):
 
 
 # -- (a) the pipe protocol end to end, with a fake client in a real child -----------------
-def test_fake_session_qr_connect_message_send_logout(make_driver):
+def mode(path):
+    return os.stat(path).st_mode & 0o777
+
+
+def assert_private(driver, account_id="acct1"):
+    """The data dir and sessions dir 0700, the session file and its side files 0600."""
+    assert mode(driver.config.data_dir) == 0o700 and mode(driver.sessions_dir) == 0o700
+    path = driver.session_path(account_id)
+    files = [p for p in (path, path + "-wal", path + "-shm", path + "-journal")
+             if os.path.exists(p)]
+    assert path in files
+    assert {p: mode(p) for p in files} == {p: 0o600 for p in files}
+
+
+def test_fake_session_qr_connect_message_send_logout(make_driver, permissive_umask):
     driver = make_driver()
     session, log = open_session(driver)
     session.start()
     assert log.wait_for(base.QR).data == {"code": "2@fake-qr-acct1"}
     assert log.wait_for(base.CONNECTED).data == {"jid": OWN_JID, "pushName": "Fake"}
+    assert_private(driver)   # written by the child, under the server's umask 000
     inbound = log.wait_for(base.MESSAGE).data
     assert inbound["messageId"] == "IN-1" and inbound["raw"] == b"\x0a\x05hello"
     assert log.kinds()[:4] == [base.QR, base.PAIRED, base.CONNECTED, base.MESSAGE]
@@ -232,12 +247,14 @@ def test_close_stops_every_session_in_parallel(make_driver):
 
 
 # -- (b) the real neonize client, offline --------------------------------------------------
-def test_real_neonize_offline_retry_leak_replacement_kill_and_stop(make_driver):
+def test_real_neonize_offline_retry_leak_replacement_kill_and_stop(make_driver,
+                                                                  permissive_umask):
     driver = make_driver("workers.neonize.child_client:NeonizeClientSession",
                          heartbeat_interval=0.2, restart_backoff_base=0.1)
     session, log = open_session(driver)
     session.start()
     assert DIAL_ERROR in log.wait_for(base.CONNECT_FAILED, timeout=15).data["error"]
+    assert_private(driver)   # whatsmeow's own SQLite file, created before it dials
     first = session.pid
     host = driver.pool.hosts()[0]
     wait_until(lambda: host.figures.get("fds"), timeout=5)
@@ -310,7 +327,7 @@ def test_child_exits_when_parent_is_killed(tmp_path, factory):
 
 
 # -- (d) session files ---------------------------------------------------------------------
-def test_export_import_round_trip_and_has_session(make_driver, tmp_path):
+def test_export_import_round_trip_and_has_session(make_driver, tmp_path, permissive_umask):
     driver = make_driver()
     account = {"_id": "acct1"}
     assert not driver.has_session(account) and driver.export_session(account) is None
@@ -327,6 +344,7 @@ def test_export_import_round_trip_and_has_session(make_driver, tmp_path):
     assert not os.path.exists(path) and not driver.has_session(account)
     driver.import_session(account, data)
     assert driver.has_session(account)
+    assert_private(driver)
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT jid FROM whatsmeow_device").fetchall() == [(OWN_JID,)]
     conn.close()
@@ -340,6 +358,19 @@ def test_export_import_round_trip_and_has_session(make_driver, tmp_path):
     assert not driver.has_session(account)
     with pytest.raises(base.DriverError):
         driver.session_path("../escape")
+
+
+def test_spawn_tightens_a_session_file_left_open(make_driver, permissive_umask):
+    driver = make_driver()
+    path = driver.session_path("acct1")
+    os.makedirs(os.path.dirname(path), mode=0o755)
+    os.chmod(driver.config.data_dir, 0o755)
+    write_device_db(path, OWN_JID)
+    os.chmod(path, 0o644)
+    session, log = open_session(driver)
+    session.start()
+    log.wait_for(base.CONNECTED)
+    assert_private(driver)
 
 
 # -- (e) the web process never loads neonize ----------------------------------------------

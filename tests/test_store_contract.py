@@ -71,6 +71,34 @@ def test_sqlite_creates_parent_dir_and_reports_a_corrupt_file(tmp_path):
         SQLiteStore(str(bad))
 
 
+def mode(path):
+    return os.stat(path).st_mode & 0o777
+
+
+def test_sqlite_data_dir_and_files_are_private(tmp_path, permissive_umask):
+    data = tmp_path / "data"
+    store = SQLiteStore(str(data / "wildcat.db"))
+    store.create_account({"_id": "a1", "name": "A"})   # a write: the -wal and -shm exist now
+    assert mode(data) == 0o700
+    for name in ("wildcat.db", "wildcat.db-wal", "wildcat.db-shm"):
+        assert mode(data / name) == 0o600, name
+    store.close()
+
+
+def test_sqlite_tightens_files_left_open_by_an_older_release(tmp_path, permissive_umask):
+    data = tmp_path / "data"
+    SQLiteStore(str(data / "wildcat.db")).close()
+    for name in ("wildcat.db", "wildcat.db-wal"):
+        (data / name).touch()
+        os.chmod(data / name, 0o644)
+    os.chmod(data, 0o755)
+    store = SQLiteStore(str(data / "wildcat.db"))
+    assert store.list_accounts() == []
+    assert mode(data) == 0o700
+    assert mode(data / "wildcat.db") == 0o600 and mode(data / "wildcat.db-wal") == 0o600
+    store.close()
+
+
 def test_mongo_unreachable_is_a_store_error():
     import pymongo
     client = pymongo.MongoClient("mongodb://127.0.0.1:1", serverSelectionTimeoutMS=200,

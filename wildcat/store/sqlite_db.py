@@ -6,6 +6,7 @@ import sqlite3
 import threading
 import time
 
+from wildcat import private_files
 from wildcat.store.base import DuplicateKey, StoreError
 
 BUSY_TIMEOUT_MS = 10_000
@@ -38,7 +39,13 @@ class SQLiteConnections:
 
     def __init__(self, path: str, pool_size: int = POOL_SIZE):
         self.path = path
-        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        try:
+            # The data directory 0700 and the files 0600 before SQLite opens anything: SQLite
+            # gives the -wal/-shm files it creates the database file's permission bits.
+            private_files.private_dir(os.path.dirname(os.path.abspath(path)))
+            private_files.private_sqlite(path)
+        except OSError as exc:
+            raise StoreError(f"sqlite: cannot create {path} privately: {exc}") from exc
         self.pool_size = pool_size
         self._idle = []                     # connections not lent out (last in, first out)
         self._open = 0                      # connections open, idle or lent

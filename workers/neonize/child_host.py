@@ -34,6 +34,7 @@ import signal
 import sys
 import threading
 
+from wildcat.private_files import PRIVATE_UMASK
 from workers.neonize import child_proc
 from workers.neonize.child_lanes import AccountLane, FfiGate
 
@@ -44,6 +45,9 @@ PARENT_CHECK_INTERVAL = 1.0   # seconds between parent-pid checks (and zombie re
 
 def run(conn, host_name, factory_path, log_level="INFO"):
     """Child main: tame output, load the session class, serve commands until told to exit."""
+    # Every file the session creates (whatsmeow's SQLite file, its -wal/-shm/-journal) holds
+    # the WhatsApp login: owner-only from creation, whatever umask the server started with.
+    os.umask(PRIVATE_UMASK)
     _silence_stdout()
     _configure_logging(host_name, log_level)
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl+C in a terminal: the parent decides

@@ -11,6 +11,7 @@ import sqlite3
 import tempfile
 import threading
 
+from wildcat import private_files
 from wildcat.drivers import base
 from wildcat.drivers.liveness import LivenessBook
 from workers.neonize.event_relay import EventRelay
@@ -227,7 +228,10 @@ class NeonizeDriver(base.Driver):
         account_id = _account_id(account)
         session = NeonizeSession(self, account_id, self.session_path(account_id), on_event,
                                  proxy=account.get("proxy") if isinstance(account, dict) else None)
-        os.makedirs(self.sessions_dir, exist_ok=True)
+        self._private_sessions_dir()
+        # The child creates new files 0600 (child_host sets its umask); a file from before
+        # that, or restored by hand, is tightened here.
+        private_files.private_sqlite(session.session_path, create=False)
         with self._lock:
             self._sessions[account_id] = session
         return session
@@ -238,6 +242,10 @@ class NeonizeDriver(base.Driver):
 
     def liveness(self, account):
         return self._liveness.view(_account_id(account))
+
+    def _private_sessions_dir(self):
+        private_files.private_dir(self.config.data_dir)
+        private_files.private_dir(self.sessions_dir)
 
     def has_session(self, account):
         path = self.session_path(account)
@@ -291,10 +299,11 @@ class NeonizeDriver(base.Driver):
         if not data or not bytes(data[:16]) == _SQLITE_HEADER:
             raise base.DriverError("session snapshot is not an SQLite database")
         path = self.session_path(account)
-        os.makedirs(self.sessions_dir, exist_ok=True)
+        self._private_sessions_dir()
         fd, tmp = tempfile.mkstemp(dir=self.sessions_dir, prefix=".import-", suffix=".db")
         try:
             with os.fdopen(fd, "wb") as f:
+                os.fchmod(f.fileno(), private_files.FILE_MODE)   # mkstemp's 0600, stated
                 f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
