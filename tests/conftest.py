@@ -1,35 +1,12 @@
-"""Fixtures: the app factory on a real store (SQLite and mongomock) with the sandbox."""
+"""Fixtures: the app factory on a real store (SQLite and mongomock) with the sandbox, and the
+pieces several test modules share. Plain helpers are in tests/util.py."""
 import os
-from types import SimpleNamespace
 
 import pytest
 
-from wildcat.config import load_config
+from tests.sandboxes import RejectingSandbox
+from tests.util import OWN, connected_account, ffmpeg, make_store, test_config
 from wildcat.factory import create_app
-
-
-def make_store(kind, tmp_path):
-    if kind == "sqlite":
-        from wildcat.store.sqlite import SQLiteStore
-        return SQLiteStore(str(tmp_path / "data" / "wildcat.db"))
-    import mongomock
-    import mongomock.gridfs
-    from wildcat.store.mongo import MongoStore
-    mongomock.gridfs.enable_gridfs_integration()
-    client = mongomock.MongoClient()
-    client.options = SimpleNamespace(timeout=None)  # pymongo 4.20's GridFS reads it; mongomock lacks it
-    return MongoStore(client, "wildcat_test")
-
-
-def test_config(tmp_path, **overrides):
-    values = dict(driver="sandbox", data_dir=str(tmp_path / "data"), reconnect_backoff_base=0.05,
-                  reconnect_backoff_cap=0.3, lease_ttl=3.0, webhook_backoff_base=0.05,
-                  webhook_backoff_cap=0.5, webhook_timeout=2.0, send_rate_per_minute=0)
-    values.update(overrides)
-    return load_config({}, **values)
-
-
-test_config.__test__ = False
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -73,11 +50,18 @@ def client(app):
 
 
 @pytest.fixture
+def account(client):
+    """A connected sandbox account `mybot`, logged in as OWN."""
+    return connected_account(client, "mybot", phone=OWN.split("@")[0])
+
+
+@pytest.fixture
 def events(runtime):
     """Every event the app publishes, in order."""
     received = []
-    runtime.bus.subscribe(received.append)
-    return received
+    unsubscribe = runtime.bus.subscribe(received.append)
+    yield received
+    unsubscribe()
 
 
 @pytest.fixture
@@ -106,6 +90,24 @@ def pytest_runtest_makereport(item, call):
     shots = getattr(item, "wildcat_screenshots", None)
     if report.failed and shots:
         report.sections.append(("screenshots", "\n".join(shots)))
+
+
+@pytest.fixture
+def rejecting_sandbox():
+    """A sandbox driver whose network refuses sends to numbers starting with 1999."""
+    return RejectingSandbox()
+
+
+@pytest.fixture(scope="session")
+def mp3():
+    return ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=1", "-c:a", "libmp3lame",
+                  suffix=".mp3")
+
+
+@pytest.fixture(scope="session")
+def mp4():
+    return ffmpeg("-f", "lavfi", "-i", "testsrc=duration=1:size=64x64:rate=10", "-c:v", "mpeg4",
+                  "-pix_fmt", "yuv420p", suffix=".mp4")
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """Sandbox drivers with a slow network, for the tests of timeouts and ordering (the sandbox
-itself answers at once; WhatsApp does not)."""
+itself answers at once; WhatsApp does not), or one that refuses some sends."""
 import threading
 
+from wildcat.drivers import base
 from wildcat.drivers.sandbox import SandboxDriver, SandboxSession
 
 
@@ -27,4 +28,20 @@ class GatedSandbox(SandboxDriver):
         session = GatedSession(self, account["_id"], on_event)
         with self._lock:
             self._sessions[account["_id"]] = session
+        return session
+
+
+class RejectingSession(SandboxSession):
+    """WhatsApp refusing a send (what the real network does to e.g. a banned number)."""
+
+    def send(self, request):
+        if request.to.startswith("1999"):
+            raise base.DriverError("server returned error 479")
+        return super().send(request)
+
+
+class RejectingSandbox(SandboxDriver):
+    def open_session(self, account, on_event):
+        session = RejectingSession(self, account["_id"], on_event)
+        self._sessions[account["_id"]] = session
         return session

@@ -1,20 +1,10 @@
 """Accounts API and the connection state machine, through the app factory, on both stores."""
 
-from tests.util import scan_account, wait_until
-
-
-def create(client, account_id="mybot", **extra):
-    response = client.post("/accounts", json={"id": account_id, **extra})
-    assert response.status_code == 201, response.json
-    return response.json["account"]
+from tests.util import create, scan, wait_until
 
 
 def status(client, account_id="mybot"):
     return client.get(f"/accounts/{account_id}/status").json["status"]
-
-
-def scan(client, account_id="mybot", phone="15550001111"):
-    scan_account(client, account_id, phone)
 
 
 def test_ping(client):

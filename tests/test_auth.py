@@ -4,8 +4,7 @@ import re
 
 import pytest
 
-from tests.conftest import make_store, test_config
-from tests.util import wait_until
+from tests.util import make_store, test_config, wait_until
 from wildcat.auth import ADMIN_ONLY_ENDPOINTS, PUBLIC_ENDPOINTS, SESSION_COOKIE, account_scope
 from wildcat.factory import create_app
 

@@ -1,10 +1,10 @@
 """Chats API on both stores: listing and paging, a chat's messages, marking a chat read."""
 import time
 
-from tests.test_inbound import GROUP, OWN, PEER, account, chats, named, wait_event  # noqa: F401
-from tests.util import connected_account, wait_until
+from tests.util import OWN, PEER, chats, connected_account, named, wait_event, wait_until
 from wildcat.drivers.base import MESSAGE, DriverEvent
 
+GROUP = "120363012345678901@g.us"
 NOW = 1_730_700_645_123
 
 

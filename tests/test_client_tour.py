@@ -15,11 +15,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "clients" / "pyt
 
 from PIL import Image  # noqa: E402
 
-from tests.conftest import make_store, test_config  # noqa: E402
 from tests.conformance import httpx_response_hook  # noqa: E402
 from tests.receiver import Receiver  # noqa: E402
-from tests.test_media import PDF  # noqa: E402
-from tests.util import ServerProcess, wait_until  # noqa: E402
+from tests.util import PDF, ServerProcess, make_store, test_config, wait_until  # noqa: E402
 from wildcat.factory import create_app  # noqa: E402
 from wildcat_client import Wildcat, WildcatError, verify_signature  # noqa: E402
 from wildcat_client.api.accounts import accounts_get_qr  # noqa: E402

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import make_store, test_config
 from tests.conformance import SpecChecker
+from tests.util import make_store, test_config
 from wildcat.factory import create_app
 
 ROOT = Path(__file__).resolve().parent.parent

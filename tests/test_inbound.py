@@ -3,23 +3,13 @@ on both stores. Only WhatsApp's servers are simulated (the sandbox driver)."""
 import threading
 import time
 
-import pytest
-
 from tests.sandboxes import GatedSandbox
-from tests.util import connected_account, wait_until
+from tests.util import OWN, PEER, chats, connected_account, named, wait_event, wait_until
 from wildcat.drivers.base import MESSAGE, DriverEvent
 
-PEER = "919876543210@s.whatsapp.net"
-OWN = "15550001111@s.whatsapp.net"
 GROUP = "120363012345678901@g.us"
 WEBHOOK_KEYS = {"from": str, "message": str, "messageId": str, "timestamp": int,
                 "accountId": str, "chatId": str, "fromMe": bool, "type": str}
-
-
-@pytest.fixture
-def account(client):
-    """A connected sandbox account `mybot` logged in as OWN."""
-    return connected_account(client, "mybot", phone=OWN[:11])
 
 
 def inject(client, **body):
@@ -28,25 +18,10 @@ def inject(client, **body):
     return response.json["messageId"]
 
 
-def named(events, name, **match):
-    return [e for e in events if e["event"] == name
-            and all(e.get(k) == v for k, v in match.items())]
-
-
-def wait_event(events, name, **match):
-    return wait_until(lambda: named(events, name, **match), message=f"{name} {match}")[0]
-
-
 def get_message(client, message_id):
     response = client.get(f"/accounts/mybot/messages/{message_id}")
     assert response.status_code == 200, response.json
     return response.json["message"]
-
-
-def chats(client, query=""):
-    response = client.get(f"/accounts/mybot/chats{query}")
-    assert response.status_code == 200, response.json
-    return response.json["chats"]
 
 
 def test_text_message_everywhere(client, account, events):
@@ -338,12 +313,10 @@ def test_history_batch_imported_once_with_one_summary(client, runtime, account, 
                                                       store_kind):
     count = sized(store_kind, 10_000)
     batch = history_batch(count)
-    started = time.monotonic()
     response = client.post("/sandbox/accounts/mybot/history", json=batch)
     assert response.status_code == 200 and response.json["messages"] == count
+    # How fast is bench/bench_inbound.py's question; here only that it finishes.
     summary = wait_until(lambda: named(events, "history.sync"), timeout=60)[0]
-    elapsed = time.monotonic() - started
-    assert elapsed < 30, f"{count} history messages took {elapsed:.1f}s"
     assert summary["messages"] == count and summary["inserted"] == count
     assert summary["chats"] == 50 and summary["syncType"] == "INITIAL_BOOTSTRAP"
     assert isinstance(summary["timestamp"], int) and summary["accountId"] == "mybot"

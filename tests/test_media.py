@@ -2,65 +2,13 @@
 through the app factory on both stores; real ffmpeg/ffprobe, real libmagic."""
 import glob
 import io
-import json
 import os
-import subprocess
 import tempfile
 
 import pytest
-from PIL import Image
 
-from tests.test_accounts import create, scan
-from tests.test_messaging import PEER, insert, sent_log, stored
+from tests.util import PDF, PEER, create, ffprobe, image_bytes, insert, scan, sent_log, stored
 from wildcat import file_names, media
-
-PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-       b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
-
-
-def image_bytes(fmt="PNG", size=(64, 48)):
-    out = io.BytesIO()
-    Image.new("RGB", size, (200, 30, 90)).save(out, fmt)
-    return out.getvalue()
-
-
-def ffmpeg(*args, suffix):
-    """Generate a test file with ffmpeg itself."""
-    path = tempfile.mktemp(prefix="wildcat-test-", suffix=suffix)
-    subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", *args, path], check=True,
-                   timeout=60)
-    with open(path, "rb") as f:
-        data = f.read()
-    os.unlink(path)
-    return data
-
-
-@pytest.fixture(scope="session")
-def mp3():
-    return ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=1", "-c:a", "libmp3lame",
-                  suffix=".mp3")
-
-
-@pytest.fixture(scope="session")
-def mp4():
-    return ffmpeg("-f", "lavfi", "-i", "testsrc=duration=1:size=64x64:rate=10", "-c:v", "mpeg4",
-                  "-pix_fmt", "yuv420p", suffix=".mp4")
-
-
-def ffprobe(data):
-    with tempfile.NamedTemporaryFile(suffix=".bin") as f:
-        f.write(data)
-        f.flush()
-        out = subprocess.run(["ffprobe", "-v", "error", "-print_format", "json", "-show_streams",
-                              "-show_format", f.name], capture_output=True, check=True, timeout=30)
-    return json.loads(out.stdout)
-
-
-@pytest.fixture
-def account(client):
-    create(client)
-    scan(client)
-    return "mybot"
 
 
 def upload(client, kind, data, filename="file.bin", account_id="mybot", **fields):
@@ -337,9 +285,8 @@ def test_declared_length_refused_before_reading(make_app, store_kind):
     assert CountingStream.touched is False
 
 
-def test_media_driver_failure_leaves_nothing(make_app, store_kind):
-    from tests.test_messaging import RejectingSandbox
-    app = make_app(store_kind, driver=RejectingSandbox())
+def test_media_driver_failure_leaves_nothing(make_app, store_kind, rejecting_sandbox):
+    app = make_app(store_kind, driver=rejecting_sandbox)
     client, runtime = app.test_client(), app.extensions["wildcat"]
     create(client)
     scan(client)

@@ -1,65 +1,16 @@
 """Messaging API (text, replies, reactions, deletes, reading) through the app factory, on both
 stores, with the sandbox network."""
 import threading
-import time
 
 import pytest
 
-from tests.test_accounts import create, scan
-from tests.util import wait_until
-from wildcat.drivers import base
-from wildcat.drivers.sandbox import SandboxDriver, SandboxSession
+from tests.util import OWN, PEER, create, insert, scan, sent_log, stored, wait_until
 from wildcat.schemas.messages import is_single_emoji
-from wildcat.services import inbound
 from wildcat.services.rate_limit import SendRateLimiter
 
-ME = "15550001111@s.whatsapp.net"
-PEER = "919876543210@s.whatsapp.net"
+ME = OWN
 GROUP = "120363000000000001@g.us"
 MEMBER = "15550002222@s.whatsapp.net"
-
-# Received messages are stored and published by the inbound pipeline (issue 5).
-needs_inbound = pytest.mark.skipif((inbound.__doc__ or "").startswith("Placeholder"),
-                                   reason="needs the inbound pipeline")
-
-
-@pytest.fixture
-def account(client):
-    create(client)
-    scan(client, phone=ME.split("@")[0])
-    return "mybot"
-
-
-@pytest.fixture
-def events(runtime):
-    seen = []
-    unsubscribe = runtime.bus.subscribe(seen.append)
-    yield seen
-    unsubscribe()
-
-
-def sent_log(client, account_id="mybot"):
-    """What the network received; each record's `at` (epoch ms, the sandbox's timing of
-    it) is checked and dropped, so records compare by content."""
-    sent = client.get(f"/sandbox/accounts/{account_id}/sent").json["sent"]
-    for record in sent:
-        assert isinstance(record.pop("at", 0), int)
-    return sent
-
-
-def stored(client, message_id, account_id="mybot"):
-    response = client.get(f"/accounts/{account_id}/messages/{message_id}")
-    assert response.status_code == 200, response.json
-    return response.json["message"]
-
-
-def insert(runtime, message_id, *, chat=PEER, sender=PEER, from_me=False, text="hello", **extra):
-    """A received (or own) message, as the inbound pipeline would have stored it."""
-    msg = {"messageId": message_id, "chatId": chat, "from": sender, "fromMe": from_me,
-           "timestamp": int(time.time() * 1000), "type": "text", "text": text,
-           "isGroup": chat.endswith("@g.us"), "hasMedia": False, **extra}
-    assert runtime.store.insert_message("mybot", msg)
-    return msg
 
 
 def post(client, path, body, account_id="mybot"):
@@ -324,24 +275,8 @@ def test_get_message_shape_and_errors(client, runtime, account):
 
 
 # -- failures, rate, order ------------------------------------------------------------------
-class RejectingSession(SandboxSession):
-    """WhatsApp refusing a send (what the real network does to e.g. a banned number)."""
-
-    def send(self, request):
-        if request.to.startswith("1999"):
-            raise base.DriverError("server returned error 479")
-        return super().send(request)
-
-
-class RejectingSandbox(SandboxDriver):
-    def open_session(self, account, on_event):
-        session = RejectingSession(self, account["_id"], on_event)
-        self._sessions[account["_id"]] = session
-        return session
-
-
-def test_driver_failure_is_502_and_nothing_stored(make_app, store_kind):
-    app = make_app(store_kind, driver=RejectingSandbox())
+def test_driver_failure_is_502_and_nothing_stored(make_app, store_kind, rejecting_sandbox):
+    app = make_app(store_kind, driver=rejecting_sandbox)
     client, runtime = app.test_client(), app.extensions["wildcat"]
     create(client)
     scan(client, phone="15550001111")
@@ -426,7 +361,6 @@ def test_sequential_sends_keep_request_order(client, runtime, account):
     assert [m["messageId"] for m in reversed(listed)] == ids
 
 
-@needs_inbound
 def test_send_to_second_sandbox_account_arrives(client, runtime, account, events):
     create(client, "second")
     scan(client, "second", phone="15550009999")

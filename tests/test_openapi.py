@@ -4,7 +4,7 @@ import re
 import pytest
 from openapi_spec_validator import validate
 
-from tests.conftest import make_store, test_config
+from tests.util import make_store, test_config
 from wildcat.factory import create_app
 from wildcat.openapi_routes import ROUTES
 

@@ -207,7 +207,8 @@ def test_silent_child_is_killed_by_the_heartbeat(make_driver):
     started = time.monotonic()
     with pytest.raises(base.DriverError):   # the pending send fails with the child
         session.send(base.SendRequest(kind="text", to="1@s.whatsapp.net", text="stuck"))
-    assert time.monotonic() - started < 5
+    # The heartbeat (1 s) ended it, not the send's own 180 s timeout.
+    assert time.monotonic() - started < 30
     event = log.wait_for(base.DISCONNECTED, timeout=5)
     assert event.data == {"reason": "session_host_died", "willReconnect": True}
     assert process_gone(frozen) and session.is_alive()
@@ -224,13 +225,15 @@ def test_stop_kills_a_child_that_does_not_stop(make_driver):
     os.kill(pid, signal.SIGSTOP)
     started = time.monotonic()
     session.stop()
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 15   # stop_grace 0.5 s, then a kill: never a hang
     assert process_gone(pid) and pid not in child_pids()
     assert base.DISCONNECTED not in log.kinds()
 
 
 def test_close_stops_every_session_in_parallel(make_driver):
-    driver = make_driver("tests.fake_sessions:SilentSession", stop_grace=0.5,
+    # 3 children that ignore stop, 2.5 s grace each: one after another would take 7.5 s or
+    # more; in parallel it is 2.5 s plus the kills, which leaves a busy CI 4.5 s of room.
+    driver = make_driver("tests.fake_sessions:SilentSession", stop_grace=2.5,
                          heartbeat_timeout=60)
     opened = [open_session(driver, "acct%d" % i) for i in range(3)]
     for session, log in opened:
@@ -242,7 +245,7 @@ def test_close_stops_every_session_in_parallel(make_driver):
         os.kill(session.pid, signal.SIGSTOP)   # none of them will stop by itself
     started = time.monotonic()
     driver.close()
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 7
     assert all(process_gone(pid) for pid in pids) and not child_pids()
 
 

@@ -10,8 +10,7 @@ import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.conftest import test_config
-from tests.util import ServerProcess, free_port, scan_account, wait_until
+from tests.util import ServerProcess, free_port, scan_account, test_config, wait_until
 from wildcat import metrics
 from wildcat.factory import create_app
 from wildcat.logs import make_handler, request_id_from

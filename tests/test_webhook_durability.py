@@ -43,17 +43,10 @@ def crash(server):
                                for p in workers), 10, message="worker gone")
 
 
-def inbound_pipeline_present():
-    from wildcat.services import inbound
-    return "placeholder" not in (inbound.__doc__ or "").lower()
-
-
 def make_events(http, base):
-    """Accounts created (connection.update + qr) and, with the inbound pipeline, messages."""
+    """Accounts created (connection.update + qr) and 20 received messages."""
     for i in range(6):
         assert http.post(f"{base}/accounts", json={"id": f"acc{i}"}).status_code == 201
-    if not inbound_pipeline_present():
-        return
     wait_until(lambda: http.get(f"{base}/accounts/acc0").json()["account"]["hasQR"])
     assert http.post(f"{base}/sandbox/accounts/acc0/scan", json={}).status_code == 200
     wait_until(lambda: http.get(f"{base}/accounts/acc0/status").json()["status"] == "connected")
@@ -74,7 +67,7 @@ def test_backlog_survives_sigkill_and_restart(tmp_path):
             "url": f"http://127.0.0.1:{endpoint_port}/hook", "events": ["*"]}).json()
         make_events(http, server.url)
 
-        minimum = 12 + (20 if inbound_pipeline_present() else 0)
+        minimum = 12 + 20
 
         def backlog():
             found = http.get(f"{server.url}/webhooks/{hook['id']}/deliveries",
@@ -96,10 +89,9 @@ def test_backlog_survives_sigkill_and_restart(tmp_path):
                        message="every delivery of the backlog")
             kinds = {r.json["event"] for r in receiver.requests}
             assert {"connection.update", "qr"} <= kinds
-            if inbound_pipeline_present():
-                texts = {r.json["message"] for r in receiver.requests
-                         if r.json["event"] == "message"}
-                assert texts >= {f"message {i}" for i in range(20)}
+            texts = {r.json["message"] for r in receiver.requests
+                     if r.json["event"] == "message"}
+            assert texts >= {f"message {i}" for i in range(20)}
 
             def all_delivered():
                 found = http.get(f"{server.url}/webhooks/{hook['id']}/deliveries",

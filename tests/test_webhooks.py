@@ -6,9 +6,8 @@ import time
 
 import pytest
 
-from tests.conftest import make_store, test_config
 from tests.receiver import BlackHole, Receiver
-from tests.util import free_port, wait_until
+from tests.util import free_port, make_store, test_config, wait_until
 from wildcat.config import ConfigError, load_config
 from wildcat.domain import make_event
 from wildcat.factory import create_app
@@ -306,7 +305,9 @@ def test_parse_retry_after():
 def test_slow_and_dead_endpoints_do_not_delay_a_healthy_one(make_app, receivers):
     """Hung (accepts, never answers), slow (answers after 1.5s) and refused endpoints each
     get a backlog; the healthy endpoint still gets every event well within one timeout."""
-    app = make_app(webhook_timeout=2.0, webhook_max_attempts=100)
+    # A 10 s timeout: if the healthy deliveries queued behind the hung one, they would arrive
+    # after it; without that, they take well under a second (5 s of room for a busy CI).
+    app = make_app(webhook_timeout=10.0, webhook_max_attempts=100)
     client = app.test_client()
     hole, slow, healthy = BlackHole(), receivers(lambda r, n: 1.5), receivers()
     try:
@@ -315,8 +316,8 @@ def test_slow_and_dead_endpoints_do_not_delay_a_healthy_one(make_app, receivers)
         started = time.monotonic()
         for i in range(40):
             publish(app, qr=f"code-{i}")
-        healthy.wait_for(40, timeout=10)
-        assert healthy.requests[-1].at - started < 1.5      # the hung one's timeout: 2s
+        healthy.wait_for(40, timeout=20)
+        assert healthy.requests[-1].at - started < 5        # the hung one's timeout: 10 s
         assert len(healthy.delivery_ids()) == 40
         assert len(slow.requests) <= 4        # the slow endpoint never took the pool
     finally:
@@ -484,10 +485,7 @@ def test_finished_deliveries_expire(tmp_path):
 
 
 def test_sandbox_inbound_message_reaches_the_webhook(make_app, receivers):
-    """End to end through the inbound pipeline (issue 5) when it is there."""
-    from wildcat.services import inbound
-    if "placeholder" in (inbound.__doc__ or "").lower():
-        pytest.skip("the inbound pipeline has not landed yet")
+    """End to end through the inbound pipeline."""
     app = make_app()
     client, receiver = app.test_client(), receivers()
     register(client, receiver.url)

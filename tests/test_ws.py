@@ -11,8 +11,7 @@ import requests
 import websocket
 from werkzeug.serving import make_server
 
-from tests.conftest import make_store, test_config
-from tests.util import ServerProcess, free_port, wait_until
+from tests.util import ServerProcess, free_port, make_store, test_config, wait_until
 from wildcat.api.ws import check_api_key
 from wildcat.config import ConfigError, load_config
 from wildcat.errors import Unauthorized
@@ -43,11 +42,6 @@ def next_event(ws, wanted, timeout=10.0):
     raise AssertionError("event not received")
 
 
-def inbound_pipeline_present():
-    from wildcat.services import inbound
-    return "placeholder" not in (inbound.__doc__ or "").lower()
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     data_dir = str(tmp_path_factory.mktemp("ws") / "data")
@@ -73,13 +67,12 @@ def test_stream_of_a_sandbox_conversation_under_gunicorn(server):
         assert scanned.status_code == 200
         connected = next_event(everything, lambda e: e.get("status") == "connected")
         assert connected["event"] == "connection.update" and connected["accountId"] == "talk"
-        if inbound_pipeline_present():
-            sent = http.post(f"{server.url}/sandbox/accounts/talk/inbound",
-                             json={"from": "919876543210", "text": "Hello!"}).json()
-            message = next_event(everything, lambda e: e["event"] == "message")
-            assert REFERENCE_KEYS <= message.keys()
-            assert message["messageId"] == sent["messageId"] and message["message"] == "Hello!"
-            assert next_event(only_qr, lambda e: True) == message   # the same JSON
+        sent = http.post(f"{server.url}/sandbox/accounts/talk/inbound",
+                         json={"from": "919876543210", "text": "Hello!"}).json()
+        message = next_event(everything, lambda e: e["event"] == "message")
+        assert REFERENCE_KEYS <= message.keys()
+        assert message["messageId"] == sent["messageId"] and message["message"] == "Hello!"
+        assert next_event(only_qr, lambda e: True) == message   # the same JSON
     finally:
         everything.close()
         only_qr.close()
@@ -128,7 +121,7 @@ def test_api_key_under_gunicorn(tmp_path):
         ws = connect(ws_url(server.url, "apiKey=k3y-for-tests"))
         started = time.monotonic()
         assert server.stop() == 0
-        assert time.monotonic() - started < 10
+        assert time.monotonic() - started < 20   # gunicorn's graceful_timeout is 30 s
         ws.close()
     finally:
         server.stop()
@@ -189,7 +182,9 @@ def test_slow_client_is_dropped_without_slowing_anyone(local_server):
         wait_until(lambda: len(received) == (burst + 1) * 100, message="fast client keeps up")
     reader.join(20)
     assert [e["n"] for e in received] == list(range(6000))
-    assert publishing < 3            # the bus never waited on the stuck socket
+    # The bus never waited on the stuck socket (which would block it for good): 6000
+    # publishes take well under a second; the bound leaves a busy CI plenty of room.
+    assert publishing < 10
     wait_until(lambda: hub.count == 1, message="the slow client dropped")
     with pytest.raises((websocket.WebSocketException, OSError)):
         slow.settimeout(5)

@@ -1,13 +1,23 @@
-"""Helpers for tests: waiting on conditions with a deadline, free ports, a server process."""
+"""Plain helpers for tests (fixtures live in conftest.py): waiting on conditions with a
+deadline, free ports, a server process, a test config and store, accounts, messages, media."""
+import io
+import json
 import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from types import SimpleNamespace
 
 import requests
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+OWN = "15550001111@s.whatsapp.net"      # the sandbox account `mybot` (conftest's `account`)
+PEER = "919876543210@s.whatsapp.net"
+PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+       b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
 
 
 def wait_until(condition, timeout=10.0, interval=0.02, message="condition"):
@@ -102,3 +112,110 @@ def connected_account(client, account_id, phone="15550001111", headers=None):
     assert response.status_code == 201, response.json
     scan_account(client, account_id, phone, headers)
     return account_id
+
+
+# -- the app under test ---------------------------------------------------------------------
+def test_config(tmp_path, **overrides):
+    """The sandbox config the fixtures use, with `overrides`; data under tmp_path/data."""
+    from wildcat.config import load_config
+    values = dict(driver="sandbox", data_dir=str(tmp_path / "data"), reconnect_backoff_base=0.05,
+                  reconnect_backoff_cap=0.3, lease_ttl=3.0, webhook_backoff_base=0.05,
+                  webhook_backoff_cap=0.5, webhook_timeout=2.0, send_rate_per_minute=0)
+    values.update(overrides)
+    return load_config({}, **values)
+
+
+test_config.__test__ = False
+
+
+def make_store(kind, tmp_path):
+    """A real store: SQLite in tmp_path/data, or mongomock."""
+    if kind == "sqlite":
+        from wildcat.store.sqlite import SQLiteStore
+        return SQLiteStore(str(tmp_path / "data" / "wildcat.db"))
+    import mongomock
+    import mongomock.gridfs
+    from wildcat.store.mongo import MongoStore
+    mongomock.gridfs.enable_gridfs_integration()
+    client = mongomock.MongoClient()
+    client.options = SimpleNamespace(timeout=None)  # pymongo 4.20's GridFS reads it; mongomock lacks it
+    return MongoStore(client, "wildcat_test")
+
+
+# -- accounts and messages through the Flask test client -------------------------------------
+def create(client, account_id="mybot", **extra):
+    response = client.post("/accounts", json={"id": account_id, **extra})
+    assert response.status_code == 201, response.json
+    return response.json["account"]
+
+
+def scan(client, account_id="mybot", phone="15550001111"):
+    scan_account(client, account_id, phone)
+
+
+def sent_log(client, account_id="mybot"):
+    """What the network received; each record's `at` (epoch ms, the sandbox's timing of
+    it) is checked and dropped, so records compare by content."""
+    sent = client.get(f"/sandbox/accounts/{account_id}/sent").json["sent"]
+    for record in sent:
+        assert isinstance(record.pop("at", 0), int)
+    return sent
+
+
+def stored(client, message_id, account_id="mybot"):
+    response = client.get(f"/accounts/{account_id}/messages/{message_id}")
+    assert response.status_code == 200, response.json
+    return response.json["message"]
+
+
+def insert(runtime, message_id, *, chat=PEER, sender=PEER, from_me=False, text="hello", **extra):
+    """A received (or own) message, as the inbound pipeline would have stored it."""
+    msg = {"messageId": message_id, "chatId": chat, "from": sender, "fromMe": from_me,
+           "timestamp": int(time.time() * 1000), "type": "text", "text": text,
+           "isGroup": chat.endswith("@g.us"), "hasMedia": False, **extra}
+    assert runtime.store.insert_message("mybot", msg)
+    return msg
+
+
+def chats(client, query=""):
+    response = client.get(f"/accounts/mybot/chats{query}")
+    assert response.status_code == 200, response.json
+    return response.json["chats"]
+
+
+def named(events, name, **match):
+    """The events called `name` whose fields equal `match`."""
+    return [e for e in events if e["event"] == name
+            and all(e.get(k) == v for k, v in match.items())]
+
+
+def wait_event(events, name, **match):
+    return wait_until(lambda: named(events, name, **match), message=f"{name} {match}")[0]
+
+
+# -- media files ----------------------------------------------------------------------------
+def image_bytes(fmt="PNG", size=(64, 48)):
+    from PIL import Image
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 90)).save(out, fmt)
+    return out.getvalue()
+
+
+def ffmpeg(*args, suffix):
+    """Generate a test file with ffmpeg itself."""
+    path = tempfile.mktemp(prefix="wildcat-test-", suffix=suffix)
+    subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", *args, path], check=True,
+                   timeout=60)
+    with open(path, "rb") as f:
+        data = f.read()
+    os.unlink(path)
+    return data
+
+
+def ffprobe(data):
+    with tempfile.NamedTemporaryFile(suffix=".bin") as f:
+        f.write(data)
+        f.flush()
+        out = subprocess.run(["ffprobe", "-v", "error", "-print_format", "json", "-show_streams",
+                              "-show_format", f.name], capture_output=True, check=True, timeout=30)
+    return json.loads(out.stdout)
