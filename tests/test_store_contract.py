@@ -3,7 +3,6 @@ when WILDCAT_TEST_MONGODB_URI is set."""
 import io
 import os
 import threading
-import time
 import types
 import uuid
 
@@ -190,13 +189,12 @@ def test_insert_messages_batch_skips_duplicates(store):
     assert store.insert_messages("a1", []) == []
 
 
-def test_insert_messages_ten_thousand_is_fast(store):
-    if not isinstance(store, SQLiteStore):
-        pytest.skip("the speed bound is the embedded backend's promise")
+def test_insert_messages_ten_thousand_in_one_batch(store, request):
+    # How fast is bench/bench_inbound.py's figure (raw_insert_msgs_per_s), not a test's bound.
+    if request.node.callspec.params["store"] == "mongomock":
+        pytest.skip("mongomock compares each insert with every stored document: minutes")
     batch = [msg(f"m{i}", i, raw=b"\x01" * 200, body="x" * 50) for i in range(10_000)]
-    started = time.perf_counter()
     assert len(store.insert_messages("a1", batch)) == 10_000
-    assert time.perf_counter() - started < 1.0
     assert store.count_messages("a1") == 10_000
 
 
