@@ -2,8 +2,7 @@
 JSON 404s, and a real `python app.py` prints where the dashboard and docs are."""
 import re
 
-from tests.conftest import test_config
-from tests.util import ServerProcess
+from tests.util import ServerProcess, test_config
 from wildcat.banner import startup_lines
 
 KEY = "front-door-key-0123456789"
