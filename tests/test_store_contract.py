@@ -98,6 +98,26 @@ def test_sqlite_tightens_files_left_open_by_an_older_release(tmp_path, permissiv
     store.close()
 
 
+def test_a_data_dir_owned_by_someone_else_is_used_with_a_warning(tmp_path, monkeypatch, caplog):
+    # The tests run as root, whom chmod never refuses: the refusal another owner's directory
+    # gives is simulated here, and only for the directory.
+    data = tmp_path / "data"
+    data.mkdir(mode=0o755)
+    os.chmod(data, 0o755)
+    real_chmod = os.chmod
+
+    def chmod(path, mode, **kwargs):
+        if str(path) == str(data):
+            raise PermissionError(1, "Operation not permitted", str(path))
+        return real_chmod(path, mode, **kwargs)
+    monkeypatch.setattr(os, "chmod", chmod)
+    store = SQLiteStore(str(data / "wildcat.db"))
+    assert store.list_accounts() == []
+    assert os.stat(data / "wildcat.db").st_mode & 0o777 == 0o600
+    assert "not ours to change" in caplog.text
+    store.close()
+
+
 def test_mongo_unreachable_is_a_store_error():
     import pymongo
     client = pymongo.MongoClient("mongodb://127.0.0.1:1", serverSelectionTimeoutMS=200,

@@ -51,11 +51,21 @@ def private_sqlite(path, *, create=True) -> str:
 
 
 def restrict(path, mode):
-    """chmod `path` to `mode` unless it already is; log when a looser mode is tightened."""
+    """chmod `path` to `mode` unless it already is; log when a looser mode is tightened.
+
+    A path that belongs to another user (a mounted volume, a shared directory) cannot be
+    changed: that is logged as a warning, not refused, since the server can still use it.
+    """
     current = stat.S_IMODE(os.stat(path).st_mode)
-    if current != mode:
+    if current == mode:
+        return
+    try:
         os.chmod(path, mode)
-        log.info("%s was mode %o; now %o", path, current, mode)
+    except PermissionError:
+        log.warning("%s is mode %o and not ours to change to %o: its owner should make it "
+                    "private", path, current, mode)
+        return
+    log.info("%s was mode %o; now %o", path, current, mode)
 
 
 def restrict_if_exists(path, mode):
