@@ -129,9 +129,11 @@ def test_events_published_for_every_change(client, runtime):
     runtime.bus.subscribe(events.append)
     create(client)
     scan(client)
+    # The status answers "connected" a moment before its event is published: wait for it.
+    update = wait_until(lambda: [e for e in events if e["event"] == "connection.update"
+                                 and e["status"] == "connected"], message="connected event")[-1]
     names = [e["event"] for e in events]
     assert "qr" in names and "connection.update" in names
-    update = [e for e in events if e["event"] == "connection.update"][-1]
     assert update["accountId"] == "mybot" and update["status"] == "connected"
     assert isinstance(update["timestamp"], int) and update["reason"]
 

@@ -19,6 +19,14 @@ def upload(client, kind, data, filename="file.bin", account_id="mybot", **fields
                        content_type="multipart/form-data")
 
 
+@pytest.fixture(autouse=True)
+def own_temp_dir(tmp_path, monkeypatch):
+    """Uploads spool into this test's own temp dir: other runs on the machine use /tmp too."""
+    path = tmp_path / "tmp"
+    path.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(path))
+
+
 def spool_files():
     return set(glob.glob(os.path.join(tempfile.gettempdir(), "wildcat-upload-*")))
 
