@@ -1,6 +1,7 @@
 """Fixtures: the app factory on a real store (SQLite and mongomock) with the sandbox, and the
 pieces several test modules share. Plain helpers are in tests/util.py."""
 import os
+import types
 
 import pytest
 
@@ -79,6 +80,24 @@ def make_app(tmp_path):
     yield build
     for app in apps:
         app.extensions["wildcat"].stop(timeout=10)
+
+
+@pytest.fixture
+def make_driver(tmp_path):
+    """Build NeonizeDrivers whose session hosts are real children (a fake WhatsApp client
+    inside, tests/fake_sessions.py, by default); closed at the end of the test."""
+    from workers.neonize.parent_driver import NeonizeDriver
+    drivers = []
+
+    def make(factory="tests.fake_sessions:FakeSession", **kwargs):
+        config = types.SimpleNamespace(data_dir=str(tmp_path / "data"), log_level="WARNING")
+        driver = NeonizeDriver(config, session_factory=factory, **kwargs)
+        drivers.append(driver)
+        return driver
+
+    yield make
+    for driver in drivers:
+        driver.close()
 
 
 @pytest.hookimpl(hookwrapper=True)

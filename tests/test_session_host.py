@@ -10,49 +10,17 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
-import types
 
 import pytest
 
 from tests.fake_sessions import OWN_JID, PEER_JID, write_device_db
+from tests.util import open_session
 from wildcat.drivers import base
-from workers.neonize.parent_driver import NeonizeDriver
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FAKE = "tests.fake_sessions:FakeSession"
 DIAL_ERROR = "failed to dial whatsapp web websocket"
-
-
-class EventLog:
-    """on_event target that lets a test wait for an event kind with a deadline."""
-
-    def __init__(self):
-        self.events = []
-        self._cond = threading.Condition()
-
-    def __call__(self, event):
-        with self._cond:
-            self.events.append(event)
-            self._cond.notify_all()
-
-    def kinds(self):
-        with self._cond:
-            return [e.kind for e in self.events]
-
-    def wait_for(self, kind, count=1, timeout=10.0):
-        """The `count`-th event of `kind`, waiting up to `timeout` seconds for it."""
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while True:
-                found = [e for e in self.events if e.kind == kind]
-                if len(found) >= count:
-                    return found[count - 1]
-                left = deadline - time.monotonic()
-                assert left > 0, "no %d x %r within %ss; got %s" % (count, kind, timeout,
-                                                                    self.kinds())
-                self._cond.wait(left)
 
 
 def wait_until(predicate, timeout=5.0, interval=0.02):
@@ -73,26 +41,6 @@ def process_gone(pid):
 
 def child_pids():
     return {p.pid for p in multiprocessing.active_children()}
-
-
-@pytest.fixture
-def make_driver(tmp_path):
-    drivers = []
-
-    def make(factory=FAKE, **kwargs):
-        config = types.SimpleNamespace(data_dir=str(tmp_path / "data"), log_level="WARNING")
-        driver = NeonizeDriver(config, session_factory=factory, **kwargs)
-        drivers.append(driver)
-        return driver
-
-    yield make
-    for driver in drivers:
-        driver.close()
-
-
-def open_session(driver, account_id="acct1"):
-    log = EventLog()
-    return driver.open_session({"_id": account_id}, log), log
 
 
 # -- (a) the pipe protocol end to end, with a fake client in a real child -----------------

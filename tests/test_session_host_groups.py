@@ -10,15 +10,14 @@ import sys
 
 import pytest
 
-from tests.test_session_host import make_driver, open_session  # noqa: F401 (fixture)
-from tests.util import ROOT
+from tests.util import ROOT, open_session
 from wildcat.drivers import base
 
 FAKE_GROUPS = "tests.fake_sessions:FakeGroupsSession"
 GROUP = "120363000000000001@g.us"
 
 
-def test_group_calls_cross_the_pipe_with_their_errors(make_driver):  # noqa: F811
+def test_group_calls_cross_the_pipe_with_their_errors(make_driver):
     session, log = open_session(make_driver(FAKE_GROUPS))
     session.start()
     log.wait_for(base.CONNECTED)

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from types import SimpleNamespace
 
@@ -219,3 +220,39 @@ def ffprobe(data):
         out = subprocess.run(["ffprobe", "-v", "error", "-print_format", "json", "-show_streams",
                               "-show_format", f.name], capture_output=True, check=True, timeout=30)
     return json.loads(out.stdout)
+
+
+# -- the neonize driver's session host -------------------------------------------------------
+class EventLog:
+    """on_event target that lets a test wait for an event kind with a deadline."""
+
+    def __init__(self):
+        self.events = []
+        self._cond = threading.Condition()
+
+    def __call__(self, event):
+        with self._cond:
+            self.events.append(event)
+            self._cond.notify_all()
+
+    def kinds(self):
+        with self._cond:
+            return [e.kind for e in self.events]
+
+    def wait_for(self, kind, count=1, timeout=10.0):
+        """The `count`-th event of `kind`, waiting up to `timeout` seconds for it."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                found = [e for e in self.events if e.kind == kind]
+                if len(found) >= count:
+                    return found[count - 1]
+                left = deadline - time.monotonic()
+                assert left > 0, "no %d x %r within %ss; got %s" % (count, kind, timeout,
+                                                                    self.kinds())
+                self._cond.wait(left)
+
+
+def open_session(driver, account_id="acct1"):
+    log = EventLog()
+    return driver.open_session({"_id": account_id}, log), log
