@@ -1,12 +1,15 @@
 """Fixtures: the app factory on a real store (SQLite and mongomock) with the sandbox, and the
 pieces several test modules share. Plain helpers are in tests/util.py."""
 import os
+import shutil
+import tempfile
 import types
 
 import pytest
 
 from tests.sandboxes import RejectingSandbox
-from tests.util import OWN, connected_account, ffmpeg, make_store, test_config
+from tests.util import (A, A_JID, B, B_JID, CHROMEDRIVER, CHROMIUM, OWN, connected_account,
+                        ffmpeg, make_store, test_config)
 from wildcat.factory import create_app
 
 
@@ -98,6 +101,36 @@ def make_driver(tmp_path):
     yield make
     for driver in drivers:
         driver.close()
+
+
+@pytest.fixture
+def accounts(client):
+    """Two connected sandbox accounts, A (alice, A_JID) and B (bob, B_JID)."""
+    connected_account(client, A, A_JID.split("@")[0])
+    connected_account(client, B, B_JID.split("@")[0])
+    return client
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium driven by selenium, one per test module."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="wildcat-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                 f"--user-data-dir={profile}", "--window-size=1280,1000"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
 
 
 @pytest.hookimpl(hookwrapper=True)

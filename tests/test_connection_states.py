@@ -7,8 +7,7 @@ import time
 
 import pytest
 
-from tests.conftest import make_store, test_config
-from tests.util import wait_until
+from tests.util import make_store, test_config, wait_until
 from wildcat import domain
 from wildcat.drivers.sandbox import SandboxDriver
 from wildcat.factory import create_app

@@ -7,7 +7,6 @@ a failing test lists the ones it took (and one of the moment it failed)."""
 import io
 import os
 import re
-import shutil
 import tempfile
 import time
 
@@ -15,10 +14,8 @@ import pytest
 import requests
 
 from tests.receiver import Receiver
-from tests.util import ServerProcess, free_port, wait_until
+from tests.util import CHROMEDRIVER, CHROMIUM, ServerProcess, free_port, wait_until
 
-CHROMIUM = shutil.which("chromium")
-CHROMEDRIVER = shutil.which("chromedriver")
 KEY = "dashboard-test-key-0123456789"
 ADMIN = {"X-API-Key": KEY}
 WIDTHS = (390, 1280)
@@ -39,27 +36,6 @@ def server(tmp_path_factory):
                           "WILDCAT_RECONNECT_BACKOFF_CAP": "0.3"}, str(data)).start()
     yield proc
     proc.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="wildcat-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                 f"--user-data-dir={profile}", "--window-size=1280,1000"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
 
 
 @pytest.fixture

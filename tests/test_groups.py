@@ -6,36 +6,15 @@ import io
 import pytest
 from PIL import Image
 
-from tests.util import connected_account, wait_until
+from tests.util import (A, A_JID, B, B_JID, C, C_JID, OTHER, connected_account, create_group,
+                        groups_path, wait_until)
 from wildcat.drivers import base
 
-A, B, C = "alice", "bob", "carol"
-A_JID, B_JID, C_JID = ("15550001111@s.whatsapp.net", "15550002222@s.whatsapp.net",
-                       "15550003333@s.whatsapp.net")
-OTHER = "15550004444@s.whatsapp.net"        # someone not on this gateway
 PRIVATE = "15550000403@s.whatsapp.net"      # the sandbox: privacy settings refuse adding
-
-
-@pytest.fixture
-def accounts(client):
-    connected_account(client, A, A_JID.split("@")[0])
-    connected_account(client, B, B_JID.split("@")[0])
-    return client
-
-
-def groups_path(account, rest=""):
-    return f"/accounts/{account}/groups{rest}"
 
 
 def named(events, name, account=None):
     return [e for e in events if e["event"] == name and account in (None, e["accountId"])]
-
-
-def create_group(client, participants=(B_JID, OTHER), subject="Team"):
-    response = client.post(groups_path(A), json={"subject": subject,
-                                                 "participants": list(participants)})
-    assert response.status_code == 201, response.json
-    return response.json["group"]
 
 
 def sent(client, account):

@@ -9,9 +9,7 @@ import time
 
 import pytest
 
-from tests.conftest import make_store, test_config
-from tests.test_groups import accounts  # noqa: F401 (a fixture: two connected accounts)
-from tests.util import connected_account, wait_until
+from tests.util import connected_account, make_store, test_config, wait_until
 from wildcat.capacity import account_capacity, client_connections
 from wildcat.factory import create_app
 from wildcat.netguard import is_blocked_ip
@@ -315,8 +313,8 @@ def test_a_group_picture_keeps_the_upload_limit(accounts):   # noqa: F811 (fixtu
 
     from PIL import Image
 
-    from tests.test_groups import B_JID, create_group, groups_path
-    from tests.test_groups import A as OWNER
+    from tests.util import A as OWNER
+    from tests.util import B_JID, create_group, groups_path
     gid = create_group(accounts, [B_JID])["id"]
     noisy = io.BytesIO()
     Image.frombytes("RGB", (800, 700), os_module.urandom(800 * 700 * 3)).save(noisy, "PNG")

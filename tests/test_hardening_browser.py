@@ -7,8 +7,7 @@ import threading
 import pytest
 import requests
 
-from tests.test_dashboard import CHROMEDRIVER, CHROMIUM, browser  # noqa: F401 (fixture)
-from tests.util import ServerProcess, wait_until
+from tests.util import CHROMEDRIVER, CHROMIUM, ServerProcess, wait_until
 
 pytestmark = pytest.mark.skipif(
     not (CHROMIUM and CHROMEDRIVER),

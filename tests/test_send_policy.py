@@ -5,8 +5,7 @@ import time
 
 import pytest
 
-from tests.conftest import make_store
-from tests.util import wait_until
+from tests.util import make_store, wait_until
 from wildcat import domain
 from wildcat.drivers.base import DriverError
 from wildcat.errors import AccountTimeout, DailyLimitReached

@@ -3,6 +3,7 @@ deadline, free ports, a server process, a test config and store, accounts, messa
 import io
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -256,3 +257,26 @@ class EventLog:
 def open_session(driver, account_id="acct1"):
     log = EventLog()
     return driver.open_session({"_id": account_id}, log), log
+
+
+# -- groups: two sandbox accounts (conftest's `accounts`) ------------------------------------
+A, B, C = "alice", "bob", "carol"
+A_JID, B_JID, C_JID = ("15550001111@s.whatsapp.net", "15550002222@s.whatsapp.net",
+                       "15550003333@s.whatsapp.net")
+OTHER = "15550004444@s.whatsapp.net"        # someone not on this gateway
+
+
+def groups_path(account, rest=""):
+    return f"/accounts/{account}/groups{rest}"
+
+
+def create_group(client, participants=(B_JID, OTHER), subject="Team"):
+    response = client.post(groups_path(A), json={"subject": subject,
+                                                 "participants": list(participants)})
+    assert response.status_code == 201, response.json
+    return response.json["group"]
+
+
+# -- the dashboard's browser --------------------------------------------------------------
+CHROMIUM = shutil.which("chromium")
+CHROMEDRIVER = shutil.which("chromedriver")
