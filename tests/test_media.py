@@ -155,9 +155,9 @@ def test_document_with_file_name_and_caption(client, account):
 
 
 def test_file_names_are_sanitised(client, account):
-    # werkzeug 3.1's multipart parser reads a backslash in a quoted filename as an escape,
-    # so a Windows path arrives as "C:tempx.png": no separator survives either way.
-    for given, expected in (("../../etc/evil.png", "evil.png"), ("C:\\temp\\x.png", "C_tempx.png"),
+    # The name is read from the part's header by our code (wildcat/file_names.py), not taken
+    # from Werkzeug, whose 3.1.9 drops the backslashes of a Windows path ("C:tempx.png").
+    for given, expected in (("../../etc/evil.png", "evil.png"), ("C:\\temp\\x.png", "x.png"),
                             ("a\x00b\u202e.png", "ab.png"), ("...", "image.png"),
                             ("we<i>rd:name?|*.png", "we_i_rd_name___.png")):
         message_id = upload(client, "image", image_bytes(), given).json["messageId"]
