@@ -9,13 +9,12 @@ import os
 import subprocess
 import sys
 import threading
-import time
 import types
 
 import pytest
 
 from tests.fake_sessions import OWN_JID
-from tests.test_session_host import EventLog, ROOT, child_pids, process_gone, wait_until
+from tests.util import ROOT, EventLog, child_pids, process_gone, wait_until
 from wildcat.drivers import base
 from workers.neonize import child_proc
 from workers.neonize.parent_driver import NeonizeDriver

@@ -4,7 +4,6 @@ Fake: only WhatsApp's servers (unreachable here). tests/fake_sessions.py stands 
 neonize client inside a real child; the "real neonize" tests run the real client, whose
 connect fails within milliseconds offline ("failed to dial whatsapp web websocket").
 """
-import multiprocessing
 import os
 import signal
 import sqlite3
@@ -15,32 +14,12 @@ import time
 import pytest
 
 from tests.fake_sessions import OWN_JID, PEER_JID, write_device_db
-from tests.util import open_session
+from tests.util import child_pids, open_session, process_gone, wait_until
 from wildcat.drivers import base
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FAKE = "tests.fake_sessions:FakeSession"
 DIAL_ERROR = "failed to dial whatsapp web websocket"
-
-
-def wait_until(predicate, timeout=5.0, interval=0.02):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not met within %ss" % timeout
-        time.sleep(interval)
-
-
-def process_gone(pid):
-    """No such process, or only a zombie left for init to reap."""
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
-    except FileNotFoundError:
-        return True
-
-
-def child_pids():
-    return {p.pid for p in multiprocessing.active_children()}
 
 
 # -- (a) the pipe protocol end to end, with a fake client in a real child -----------------

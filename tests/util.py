@@ -1,6 +1,7 @@
 """Plain helpers for tests (fixtures live in conftest.py): waiting on conditions with a
 deadline, free ports, a server process, a test config and store, accounts, messages, media."""
 import io
+import multiprocessing
 import json
 import os
 import shutil
@@ -280,3 +281,17 @@ def create_group(client, participants=(B_JID, OTHER), subject="Team"):
 # -- the dashboard's browser --------------------------------------------------------------
 CHROMIUM = shutil.which("chromium")
 CHROMEDRIVER = shutil.which("chromedriver")
+
+
+def process_gone(pid):
+    """No such process, or only a zombie left for init to reap."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def child_pids():
+    """The pids of this process's live multiprocessing children."""
+    return {p.pid for p in multiprocessing.active_children()}
