@@ -568,6 +568,29 @@ def test_live_leases_in_one_read(store):
     assert [lease["accountId"] for lease in store.live_leases(6200)] == ["a2"]
 
 
+# -- instances ---------------------------------------------------------------------------
+def test_instances_register_beat_list_purge_remove(store):
+    assert store.list_instances() == []
+    assert store.heartbeat_instance("i1", 10) is False                 # not registered
+    store.register_instance({"_id": "i2", "address": "http://127.0.0.1:2",
+                             "startedAt": "2026-01-01T00:00:02Z", "heartbeatAt": 100})
+    store.register_instance({"_id": "i1", "address": "http://127.0.0.1:1",
+                             "startedAt": "2026-01-01T00:00:01Z", "heartbeatAt": 100})
+    assert [i["_id"] for i in store.list_instances()] == ["i1", "i2"]   # oldest first
+    assert store.heartbeat_instance("i1", 5000) is True
+    assert store.list_instances()[0] == {"_id": "i1", "address": "http://127.0.0.1:1",
+                                         "startedAt": "2026-01-01T00:00:01Z",
+                                         "heartbeatAt": 5000}
+    assert store.purge_instances(1000) == 1                            # i2 stopped beating
+    assert [i["_id"] for i in store.list_instances()] == ["i1"]
+    store.register_instance({"_id": "i1", "address": "http://127.0.0.1:9",
+                             "startedAt": "2026-01-01T00:00:01Z", "heartbeatAt": 6000})
+    assert store.list_instances()[0]["address"] == "http://127.0.0.1:9"  # replaced, not doubled
+    store.remove_instance("i1")
+    store.remove_instance("i1")                                         # idempotent
+    assert store.list_instances() == []
+
+
 def test_lease_race_has_one_winner(store):
     winners, barrier = [], threading.Barrier(8)
 

@@ -54,6 +54,9 @@ class Config:
     accounts_per_host: int = 10             # accounts per neonize session-host process
     host_max_fds: int = 0                   # 0: 64 + 16 per account of a full host
     host_max_rss_mb: float = 0.0            # 0: 256 + 64 per account of a full host
+    web_concurrency: int = 1                # gunicorn workers of `python app.py`
+    cluster_secret: str = ""                # authenticates requests forwarded between instances
+    advertise_url: str = ""                 # where other machines reach this server
     instance_id: str = dataclasses.field(default_factory=lambda: uuid.uuid4().hex[:12])
 
     @property
@@ -106,6 +109,13 @@ def _choice(env, name, default, choices):
     return value.lower()
 
 
+def _url(env, name):
+    value = (env.get(name) or "").strip().rstrip("/")
+    if value and not (value.startswith(("http://", "https://")) and len(value) > 8):
+        raise ConfigError(f"{name} must be an http:// or https:// URL, got {value!r}")
+    return value
+
+
 def load_config(env=None, **overrides) -> Config:
     """Build the Config from the environment (os.environ by default); raise ConfigError."""
     env = os.environ if env is None else env
@@ -152,5 +162,8 @@ def load_config(env=None, **overrides) -> Config:
         accounts_per_host=_int(env, "WILDCAT_ACCOUNTS_PER_HOST", 10, 1, 1000),
         host_max_fds=_int(env, "WILDCAT_HOST_MAX_FDS", 0, 0, 1_000_000),
         host_max_rss_mb=_float(env, "WILDCAT_HOST_MAX_RSS_MB", 0.0, 0.0),
+        web_concurrency=_int(env, "WEB_CONCURRENCY", 1, 1, 64),
+        cluster_secret=(env.get("WILDCAT_CLUSTER_SECRET") or "").strip(),
+        advertise_url=_url(env, "WILDCAT_ADVERTISE_URL"),
     )
     return dataclasses.replace(cfg, **overrides)

@@ -26,6 +26,8 @@ class Runtime:
         from wildcat.services.rate_limit import SendRateLimiter
         from wildcat.services.send_pacing import SendPacer
         from wildcat.services.webhooks import WebhookRegistry
+        from workers.instances import InstanceRegistry
+        from workers.placement import Placement
         from workers.supervisor import Supervisor
         from workers.webhook_dispatcher import WebhookDispatcher
 
@@ -38,17 +40,21 @@ class Runtime:
         self.identities = IdentityBook(store)          # LID <-> phone map (issue 11)
         self.inbound = InboundPipeline(store, self.events, identities=self.identities)
         self.outbound = OutboundPipeline(store, self.events)
+        self.instances = InstanceRegistry(config, store)   # this process in the cluster
+        self.placement = Placement(store, self.instances, config.instance_id)
         self.supervisor = Supervisor(config, store, driver, self.events, inbound=self.inbound,
-                                     outbound=self.outbound)
+                                     outbound=self.outbound, placement=self.placement)
         self.dispatcher = WebhookDispatcher(config, store, self.outbox)
         self.started = False
 
-    def start(self):
+    def start(self, address=None):
+        """Start the threads; `address` is where other instances reach this one."""
         if self.started:
             return
         self.started = True
         log.info("starting WILDCAT (driver=%s, store=%s, instance=%s)", self.config.driver,
                  type(self.store).__name__, self.config.instance_id)
+        self.instances.start(address)
         if not self.config.api_key:
             log.warning("WILDCAT_API_KEY is not set: the API is open to anyone who can reach it")
         self.dispatcher.start()
@@ -65,7 +71,9 @@ class Runtime:
             return
         self.started = False
         self.send_pacer.close()
-        self.supervisor.stop(timeout)
+        self.instances.stop()            # first: the others stop counting this instance
+        self.supervisor.stop(timeout)    # releases every lease: the others take them now
         self.dispatcher.stop()
         self.dispatcher.join(5)
+        self.instances.join(1)
         log.info("WILDCAT stopped")

@@ -40,11 +40,12 @@ class AccountWorker:
     """
 
     def __init__(self, account_id, *, store, driver, events, config, owner, inbound=None,
-                 outbound=None, queue_size=10000):
+                 outbound=None, queue_size=10000, placement=None):
         self.account_id = account_id
         self.store, self.driver, self.events, self.config = store, driver, events, config
         self.owner = owner
         self.inbound, self.outbound = inbound, outbound
+        self.placement = placement       # workers/placement.py: may this instance take it?
         self.name = f"account-{account_id}"
         self.current_status = NOT_STARTED
         self.qr = None
@@ -142,6 +143,20 @@ class AccountWorker:
             self.execute(commands.Delete())
         self.join(10)
 
+    def claim(self):
+        """Supervisor: nobody owns this account and it should be online; try to take it."""
+        self._nudge("claim")
+
+    def hand_over(self):
+        """Supervisor: this instance holds more than its share; let another one take it."""
+        self._nudge("handover")
+
+    def _nudge(self, kind):
+        try:
+            self._queue.put_nowait((kind, None))
+        except queue.Full:
+            pass
+
     def on_driver_event(self, event):
         """The driver's callback: hand the event over (blocks when the queue is full)."""
         self._queue.put(("event", event))
@@ -180,6 +195,10 @@ class AccountWorker:
                     self._safe(self._handle_event, payload)
                 elif kind == "command":
                     self._run_command(*payload)
+                elif kind == "claim":
+                    self._safe(self._claim)
+                elif kind == "handover":
+                    self._safe(self._hand_over)
                 self._safe(self._run_timers)
         finally:
             self._shutdown()
@@ -284,7 +303,7 @@ class AccountWorker:
                                                                RECONNECTING):
             return self.current_status
         self._attempt = 0
-        self._open()
+        self._open(force=True)
         return self.current_status
 
     def _do_reconnect(self):
@@ -298,12 +317,20 @@ class AccountWorker:
         self._open()
         return self.current_status
 
-    def _open(self, retry=False):
+    def _take_lease(self, force):
+        """The lease, when placement lets this instance take one more account (an explicit
+        connect always may: rebalancing moves it later)."""
+        if self.lease.held or force or self.placement is None:
+            return self.lease.acquire()
+        with self.placement.taking() as allowed:
+            return allowed and self.lease.acquire()
+
+    def _open(self, retry=False, force=False):
         """One connect attempt: `dialing` until the driver reports a QR, a connection or a
         failure. A retry's dialing is stored, not published (it is not news)."""
-        if not self.lease.acquire():
+        if not self._take_lease(force):
             self.current_status = NOT_STARTED
-            self._retry_at = time.monotonic() + min(5.0, self.config.lease_ttl / 3)
+            self._retry_at = time.monotonic() + min(5.0, self.config.lease_ttl / 6)
             return
         account = self.account()
         self.snapshots.restore(account)
@@ -514,6 +541,28 @@ class AccountWorker:
 
     def _on_session_changed(self, data):
         self.snapshots.request()
+
+    # -- placement -----------------------------------------------------------------------
+    def _claim(self):
+        if self.lease.held or self.stopping():
+            return
+        self._want_connected = True
+        self._attempt = 0
+        self._retry_at = None
+        self._open()
+
+    def _hand_over(self):
+        """Graceful move: disconnect, keep the session (snapshot), release; the stored
+        status stays online so the new owner reconnects from the stored session."""
+        if not self.lease.held:
+            return
+        log.info("account %s: handing over to another instance", self.account_id)
+        self._close_session()
+        self.snapshots.flush(self.account(), True)
+        self.lease.release()
+        self.current_status = NOT_STARTED
+        self.qr = None
+        self._retry_at = time.monotonic() + self.config.lease_ttl   # others go first
 
     # -- lease ---------------------------------------------------------------------------
     def _renew_lease(self):

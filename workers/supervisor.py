@@ -5,8 +5,9 @@ import threading
 import time
 
 from wildcat.capacity import account_capacity
-from wildcat.domain import STAYS_DOWN, backoff_delay
+from wildcat.domain import STAYS_DOWN, backoff_delay, now_ms
 from workers.account_worker import AccountWorker
+from workers.placement import wants_owner
 
 log = logging.getLogger(__name__)
 
@@ -22,9 +23,11 @@ class Supervisor:
     instance on the same store (which is how a standby takes over an expired lease).
     """
 
-    def __init__(self, config, store, driver, events, inbound=None, outbound=None):
+    def __init__(self, config, store, driver, events, inbound=None, outbound=None,
+                 placement=None):
         self.config, self.store, self.driver, self.events = config, store, driver, events
         self.inbound, self.outbound = inbound, outbound
+        self.placement = placement       # None: one instance, every account is ours
         self.owner = f"{config.instance_id}"
         self.sync_interval = config.supervisor_interval
         self.name = "supervisor"
@@ -37,6 +40,8 @@ class Supervisor:
 
     def start(self):
         accounts = self.store.list_accounts()
+        if self.placement is not None:
+            self.placement.observe({a["_id"]: a for a in accounts})
         delays = start_delays(accounts, self.config.start_spread_seconds)
         for account in accounts:
             if self._room_for(account["_id"]):
@@ -96,7 +101,8 @@ class Supervisor:
                 return worker
             worker = AccountWorker(account_id, store=self.store, driver=self.driver,
                                    events=self.events, config=self.config, owner=self.owner,
-                                   inbound=self.inbound, outbound=self.outbound)
+                                   inbound=self.inbound, outbound=self.outbound,
+                                   placement=self.placement)
             self._workers[account_id] = worker
             worker.start(autoconnect=autoconnect, delay=delay)
             return worker
@@ -127,6 +133,24 @@ class Supervisor:
             if self._room_for(account_id):
                 log.info("account %s: found in the store, starting its worker", account_id)
                 self._spawn(account_id, autoconnect=True)
+        if self.placement is not None and not self._stop_event.is_set():
+            self._place(stored)
+
+    def _place(self, stored):
+        """Claim accounts nobody owns that should be online; hand over what is above our
+        fair share while another instance has room (it claims them on its next sync)."""
+        self.placement.observe(stored)
+        owned = {lease["accountId"] for lease in self.store.live_leases(now_ms())}
+        for account_id, account in stored.items():
+            worker = self.get(account_id)
+            if worker is not None and account_id not in owned and wants_owner(account):
+                worker.claim()
+        for account_id in self.placement.to_give():
+            worker = self.get(account_id)
+            if worker is not None:
+                log.info("account %s: above this instance's fair share; handing it over",
+                         account_id)
+                worker.hand_over()
 
     # -- hardening: bounded accounts, no tight restart loop ----------------------------
     def _room_for(self, account_id):

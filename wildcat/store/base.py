@@ -242,6 +242,27 @@ class Store(abc.ABC):
     def live_leases(self, now_ms: int) -> list[dict]:
         """Every lease not expired at now_ms ({accountId, owner, expiresAt}), in one read."""
 
+    # -- instances (the processes sharing this store, DESIGN §10) -------------------------
+    @abc.abstractmethod
+    def register_instance(self, doc: dict) -> None:
+        """Insert or replace an instance: `_id`, `address`, `startedAt` (ISO-8601),
+        `heartbeatAt` (ms)."""
+
+    @abc.abstractmethod
+    def heartbeat_instance(self, instance_id: str, now_ms: int) -> bool:
+        """Set the instance's heartbeatAt; False when it is not registered (purged)."""
+
+    @abc.abstractmethod
+    def remove_instance(self, instance_id: str) -> None: ...
+
+    @abc.abstractmethod
+    def list_instances(self) -> list[dict]:
+        """Every registered instance, oldest started first (then by id)."""
+
+    @abc.abstractmethod
+    def purge_instances(self, heartbeat_before_ms: int) -> int:
+        """Remove instances whose heartbeatAt < heartbeat_before_ms; how many went."""
+
     # -- session snapshots ---------------------------------------------------------------
     @abc.abstractmethod
     def save_snapshot(self, collection_name: str, data: bytes) -> None:

@@ -326,6 +326,28 @@ class MongoStore(Store):
     def live_leases(self, now_ms):
         return list(self.db.leases.find({"expiresAt": {"$gt": int(now_ms)}}, NO_ID))
 
+    # -- instances ---------------------------------------------------------------------
+    def register_instance(self, doc):
+        doc = {"_id": as_str(doc["_id"]), "address": doc.get("address"),
+               "startedAt": doc.get("startedAt"), "heartbeatAt": int(doc["heartbeatAt"])}
+        self.db.instances.replace_one({"_id": doc["_id"]}, doc, upsert=True)
+
+    def heartbeat_instance(self, instance_id, now_ms):
+        return self.db.instances.update_one({"_id": as_str(instance_id)},
+                                            {"$set": {"heartbeatAt": int(now_ms)}}
+                                            ).matched_count > 0
+
+    def remove_instance(self, instance_id):
+        self.db.instances.delete_one({"_id": as_str(instance_id)})
+
+    def list_instances(self):
+        return list(self.db.instances.find().sort([("startedAt", ASCENDING),
+                                                   ("_id", ASCENDING)]))
+
+    def purge_instances(self, heartbeat_before_ms):
+        return self.db.instances.delete_many(
+            {"heartbeatAt": {"$lt": int(heartbeat_before_ms)}}).deleted_count
+
     # -- snapshots ---------------------------------------------------------------------
     def save_snapshot(self, collection_name, data):
         self.db.snapshots.replace_one({"_id": as_str(collection_name)},

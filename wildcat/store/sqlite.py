@@ -344,6 +344,32 @@ class SQLiteStore(SQLiteConnections, Store):
         return [{"accountId": r["account_id"], "owner": r["owner"],
                  "expiresAt": r["expires_at"]} for r in rows]
 
+    # -- instances ---------------------------------------------------------------------
+    def register_instance(self, doc):
+        with self._write() as db:
+            db.execute("INSERT OR REPLACE INTO instances (id, address, started_at, heartbeat_at)"
+                       " VALUES (?, ?, ?, ?)", (doc["_id"], doc.get("address"),
+                                                doc.get("startedAt"), int(doc["heartbeatAt"])))
+
+    def heartbeat_instance(self, instance_id, now_ms):
+        with self._write() as db:
+            return db.execute("UPDATE instances SET heartbeat_at = ? WHERE id = ?",
+                              (int(now_ms), instance_id)).rowcount > 0
+
+    def remove_instance(self, instance_id):
+        with self._write() as db:
+            db.execute("DELETE FROM instances WHERE id = ?", (instance_id,))
+
+    def list_instances(self):
+        rows = self._all("SELECT * FROM instances ORDER BY started_at, id")
+        return [{"_id": r["id"], "address": r["address"], "startedAt": r["started_at"],
+                 "heartbeatAt": r["heartbeat_at"]} for r in rows]
+
+    def purge_instances(self, heartbeat_before_ms):
+        with self._write() as db:
+            return db.execute("DELETE FROM instances WHERE heartbeat_at < ?",
+                              (int(heartbeat_before_ms),)).rowcount
+
     # -- snapshots ---------------------------------------------------------------------
     def save_snapshot(self, collection_name, data):
         with self._write() as db:

@@ -55,7 +55,9 @@ CREATE INDEX IF NOT EXISTS contacts_by_lid ON contacts (account_id, lid) WHERE l
 CREATE TABLE IF NOT EXISTS identities (
     account_id TEXT NOT NULL, lid TEXT NOT NULL, pn TEXT NOT NULL,
     PRIMARY KEY (account_id, lid));
-CREATE INDEX IF NOT EXISTS identities_by_pn ON identities (account_id, pn)
+CREATE INDEX IF NOT EXISTS identities_by_pn ON identities (account_id, pn);
+CREATE TABLE IF NOT EXISTS instances (
+    id TEXT PRIMARY KEY, address TEXT, started_at TEXT, heartbeat_at INTEGER NOT NULL)
 """
 
 
