@@ -222,6 +222,12 @@ class MediaUnavailable(ApiError):
     status, code, message = 502, "media_unavailable", "The media could not be downloaded"
 
 
+class OwnerUnreachable(ApiError):
+    status, code = 502, "owner_unreachable"
+    message = ("The instance that owns this account stopped answering while handling the "
+               "request; it may or may not have run (check the account's messages)")
+
+
 # -- 503 / 504 ---------------------------------------------------------------------------
 class Unavailable(ApiError):
     status, code, message = 503, "unavailable", "Service unavailable"
@@ -243,6 +249,19 @@ class AccountBusy(Unavailable):
 
     def __init__(self, message=None, *, retry_after=1, details=None):
         super().__init__(message, details=details, headers=_retry_after(retry_after))
+
+
+class AccountMoving(Unavailable):
+    """Nobody owns the account right now (its owner died, stopped or is handing it over);
+    another instance takes it within one lease TTL."""
+    code = "account_moving"
+    message = "The account is moving to another instance; retry shortly"
+
+    def __init__(self, message=None, *, retry_after=2, details=None, not_owner=False):
+        headers = _retry_after(retry_after)
+        if not_owner:       # tells a forwarding instance to look the owner up again
+            headers["X-Wildcat-Not-Owner"] = "1"
+        super().__init__(message, details=details, headers=headers)
 
 
 class WsCapacity(Unavailable):

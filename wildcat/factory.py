@@ -6,6 +6,7 @@ from flask import Flask
 from wildcat.auth import register_auth
 from wildcat.config import Config, load_config
 from wildcat.errors import register_error_handlers
+from wildcat.forwarding import register_forwarding
 from wildcat.limits import register_body_limits
 from wildcat.logs import register_request_context
 from wildcat.origin import register_origin_check
@@ -38,13 +39,14 @@ def create_app(config: Config | None = None, *, store=None, driver=None) -> Flas
     register_body_limits(app)      # before anything can touch the body
     register_origin_check(app)     # CSRF: with or without a key
     register_auth(app)
+    register_forwarding(app, runtime)   # after auth: a bad credential is refused here
 
-    from wildcat.api import (accounts, chat_extras, chats, dashboard, messages, system, tokens,
-                             webhooks)
+    from wildcat.api import (accounts, chat_extras, chats, cluster, dashboard, messages, system,
+                             tokens, webhooks)
     from wildcat.api import groups
     from wildcat import openapi
     for module in (system, accounts, tokens, messages, chat_extras, chats, webhooks, dashboard,
-                   openapi, groups):
+                   openapi, groups, cluster):
         app.register_blueprint(module.bp)
     from wildcat.api import ws
     ws.init_app(app, config)

@@ -38,6 +38,9 @@ SESSION_HOST_RESTARTS = Counter("wildcat_session_host_restarts_total",
                                 ["account"], registry=REGISTRY)
 HTTP_REQUESTS = Counter("wildcat_http_requests_total", "HTTP requests served",
                         ["method", "endpoint", "status"], registry=REGISTRY)
+FORWARD_SECONDS = Histogram("wildcat_forward_seconds",
+                            "Time from forwarding a request to its owner to the owner's "
+                            "response headers", registry=REGISTRY)
 HTTP_DURATION = Histogram("wildcat_http_request_duration_seconds", "HTTP request duration",
                           ["endpoint"], registry=REGISTRY,
                           buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10))
@@ -85,7 +88,9 @@ def account_statuses(runtime) -> dict:
     workers = runtime.supervisor.workers()
     for account in runtime.store.list_accounts():
         worker = workers.get(account["_id"])
-        status = worker.state().status if worker else account.get("status", domain.NOT_STARTED)
+        # a worker standing by for an account another instance owns knows no live status
+        live = worker is not None and worker.lease.held
+        status = worker.state().status if live else account.get("status", domain.NOT_STARTED)
         counts[status] = counts.get(status, 0) + 1
     return counts
 
@@ -97,6 +102,10 @@ class RuntimeCollector:
         self.runtime = runtime
 
     def collect(self):
+        info = GaugeMetricFamily("wildcat_instance", "The instance that answered this scrape",
+                                 labels=["instance"])
+        info.add_metric([self.runtime.config.instance_id], 1)
+        yield info
         try:
             statuses = account_statuses(self.runtime)
             counts = self.runtime.store.count_deliveries()
@@ -119,6 +128,10 @@ class RuntimeCollector:
         yield GaugeMetricFamily("wildcat_webhook_outbox_depth",
                                 "Webhook deliveries waiting to be sent (pending)",
                                 value=counts.get("pending", 0))
+        yield GaugeMetricFamily("wildcat_accounts_owned",
+                                "Accounts whose lease this instance holds",
+                                value=sum(1 for w in self.runtime.supervisor.workers().values()
+                                          if w.lease.held))
         yield GaugeMetricFamily("wildcat_workers_alive", "Account worker threads alive",
                                 value=sum(1 for w in self.runtime.supervisor.workers().values()
                                           if w.is_alive()))

@@ -61,6 +61,10 @@ ROUTES = {
         r.HealthResponse, errors=(503,),
         description="`accounts` counts accounts by live status; `keepaliveTimeout` counts "
         "those that said connected but stopped hearing from WhatsApp."),
+    ("GET", "/cluster"): Doc(
+        "The instances sharing this store (processes and servers), what each owns", SYS,
+        r.ClusterResponse, description="Admin key only. An instance is alive while it "
+        "beats within one WILDCAT_LEASE_TTL; a dead one is purged by the survivors."),
     ("GET", "/metrics"): Doc("Prometheus metrics (text exposition format 0.0.4)", SYS,
                              {"text/plain": {"schema": {"type": "string"}}}),
     ("GET", "/openapi.json"): Doc("This OpenAPI document", SYS,

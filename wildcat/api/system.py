@@ -53,7 +53,8 @@ def health():
         wrong = [f"{name} {state}" for name, state in checks.items()
                  if state in ("unreachable", "dead")]
         raise Unhealthy("Unhealthy: " + ", ".join(wrong), details=checks)
-    return jsonify(ok=True, status="ok", time=iso_now(), **checks)
+    return jsonify(ok=True, status="ok", instance=runtime().config.instance_id, time=iso_now(),
+                   **checks)
 
 
 @bp.get("/metrics")

@@ -48,12 +48,38 @@ class AccountCounts(Open):
 
 
 class HealthResponse(OkResponse):
+    instance = fields.String(required=True, metadata={"description": "The answering instance"})
     status = fields.String(required=True, validate=validate.Equal("ok"))
     time = fields.String(required=True)
     store = fields.String(required=True, validate=validate.Equal("ok"))
     supervisor = fields.String(required=True, validate=validate.Equal("alive"))
     dispatcher = fields.String(required=True, validate=validate.Equal("alive"))
     accounts = fields.Nested(AccountCounts)
+
+
+class ClusterInstance(Open):
+    id = fields.String(required=True)
+    address = fields.String(allow_none=True, metadata={
+        "description": "Where other instances forward live-connection requests"})
+    startedAt = fields.String(allow_none=True, metadata={"format": "date-time"})
+    heartbeatAt = fields.String(required=True, metadata={"format": "date-time"})
+    alive = fields.Boolean(required=True, metadata={
+        "description": "Beat within one WILDCAT_LEASE_TTL"})
+    self = fields.Boolean(required=True, metadata={"description": "The instance answering"})
+    accountsOwned = fields.Integer(required=True)
+    accounts = fields.List(fields.String(), required=True)
+
+
+class ClusterAccounts(Open):
+    total = fields.Integer(required=True)
+    owned = fields.Integer(required=True)
+    unowned = fields.Integer(required=True)
+
+
+class ClusterResponse(OkResponse):
+    instance = fields.String(required=True, metadata={"description": "The answering instance"})
+    instances = fields.List(fields.Nested(ClusterInstance), required=True)
+    accounts = fields.Nested(ClusterAccounts, required=True)
 
 
 class Account(Open):

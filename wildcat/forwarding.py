@@ -1,0 +1,254 @@
+"""Owner forwarding (DESIGN §10): a request that needs an account's live connection is
+answered by the instance holding the account's lease, wherever it arrives.
+
+A before_request hook picks the owner from the store (the lease, then the owner's address in
+the instance registry) and streams the request there and the answer back, chunk by chunk in
+both directions. The forwarded request carries `X-Wildcat-Forward`, an HMAC of the sender,
+a timestamp, the method and the path under WILDCAT_CLUSTER_SECRET; an instance never
+forwards a request that carries a valid one (no loops), and answers 503 `account_moving`
+with `X-Wildcat-Not-Owner` when it is no longer the owner, which makes the sender look the
+owner up once more and retry (bodies up to RETRY_BODY_BYTES are kept for that retry; larger
+ones stream and are retried only when the owner could not even be reached).
+"""
+import hashlib
+import hmac
+import http.client
+import io
+import logging
+import time
+import urllib.parse
+
+from flask import Response, request
+
+from wildcat.domain import now_ms
+from wildcat.errors import AccountMoving, OwnerUnreachable
+from wildcat.metrics import FORWARD_SECONDS
+
+log = logging.getLogger(__name__)
+
+FORWARD_HEADER = "X-Wildcat-Forward"
+NOT_OWNER_HEADER = "X-Wildcat-Not-Owner"
+SIGNATURE_MAX_AGE_MS = 5 * 60 * 1000
+RETRY_BODY_BYTES = 1024 * 1024
+CHUNK = 64 * 1024
+# Routes that need the account's live connection (or its live state); everything else is
+# a read of stored data that any instance answers.
+LIVE_ENDPOINTS = {
+    "accounts.delete_account", "accounts.account_status", "accounts.connect",
+    "accounts.disconnect", "accounts.logout", "accounts.pair", "accounts.get_qr",
+    "messages.send_text", "messages.send_media", "messages.reply", "messages.react",
+    "messages.delete", "messages.get_media", "chats.mark_read",
+}
+HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
+              "trailers", "transfer-encoding", "upgrade", "host", "content-length", "expect",
+              FORWARD_HEADER.lower()}
+
+
+def request_target() -> str:
+    """The request's path and query as sent on the wire (signed by the sender, checked by
+    the receiver: both compute it the same way)."""
+    target = urllib.parse.quote(request.path, safe="/:@!$&'()*+,;=-._~")
+    if request.query_string:
+        target += "?" + request.query_string.decode("latin-1")
+    return target
+
+
+def is_live(endpoint) -> bool:
+    return bool(endpoint) and (endpoint in LIVE_ENDPOINTS or endpoint.startswith("sandbox."))
+
+
+def sign(secret, sender, method, path, ts=None) -> str:
+    ts = now_ms() if ts is None else ts
+    mac = hmac.new(secret.encode(), f"{sender}\n{ts}\n{method}\n{path}".encode(),
+                   hashlib.sha256).hexdigest()
+    return f"{sender}.{ts}.{mac}"
+
+
+def verify(secret, value, method, path) -> bool:
+    """True when `value` is a fresh signature of this request under `secret`."""
+    try:
+        sender, ts, _ = value.split(".", 2)
+        ts = int(ts)
+    except (AttributeError, ValueError):
+        return False
+    if not secret or abs(now_ms() - ts) > SIGNATURE_MAX_AGE_MS:
+        return False
+    return hmac.compare_digest(sign(secret, sender, method, path, ts), value)
+
+
+class Forwarder:
+    """Decides where a live request runs and proxies it there (one per app)."""
+
+    def __init__(self, runtime):
+        self.runtime = runtime
+        self.config = runtime.config
+        self.timeout = max(60.0, self.config.command_timeout * 5 + 10)
+
+    # -- the hook ------------------------------------------------------------------------
+    def before_request(self):
+        if not is_live(request.endpoint):
+            return None
+        account_id = (request.view_args or {}).get("account_id")
+        if account_id is None:
+            return None
+        path = request_target()
+        marker = request.headers.get(FORWARD_HEADER)
+        if marker is not None and verify(self.config.cluster_secret, marker, request.method,
+                                         path):
+            self._refuse_unless_owner(account_id)   # forwarded once: never again
+            return None
+        owner = self.owner(account_id)
+        if owner is None:
+            return None
+        return self.forward(account_id, owner, path)
+
+    def owner(self, account_id):
+        """(instance id, address) of the live owner when it is another instance; None to
+        answer here (ours, or nobody's and not expected online); AccountMoving while an
+        account that should be online has no owner."""
+        lease = self.runtime.store.get_lease(account_id)
+        me = self.config.instance_id
+        if lease is not None and lease["expiresAt"] > now_ms():
+            if lease["owner"] == me:
+                return None
+            address = self.runtime.instances.address_of(lease["owner"])
+            if not address:
+                raise AccountMoving(retry_after=self._ttl_left(lease))
+            return lease["owner"], address
+        return self._unowned(account_id)
+
+    def _unowned(self, account_id):
+        from workers.placement import wants_owner
+        account = self.runtime.store.get_account(account_id)
+        if account is not None and wants_owner(account) and request.endpoint not in (
+                "accounts.delete_account",):
+            raise AccountMoving()
+        return None
+
+    def _refuse_unless_owner(self, account_id):
+        lease = self.runtime.store.get_lease(account_id)
+        mine = (lease is not None and lease["owner"] == self.config.instance_id
+                and lease["expiresAt"] > now_ms())
+        if not mine and lease is not None and lease["expiresAt"] > now_ms():
+            raise AccountMoving(not_owner=True)
+        if not mine:
+            self._unowned(account_id)
+
+    def _ttl_left(self, lease):
+        return max(1, (lease["expiresAt"] - now_ms()) / 1000)
+
+    # -- the proxy -----------------------------------------------------------------------
+    def forward(self, account_id, owner, path):
+        length = request.content_length
+        body = request.stream
+        replayable = length is None or length <= RETRY_BODY_BYTES
+        if replayable and request.method not in ("GET", "HEAD"):
+            body = io.BytesIO(request.stream.read(RETRY_BODY_BYTES + 1))
+            if body.getbuffer().nbytes > RETRY_BODY_BYTES:   # chunked and large: stream on
+                replayable = False
+                body = _Chain(body, request.stream)
+        for attempt in (1, 2):
+            instance_id, address = owner
+            started = time.monotonic()
+            try:
+                conn, upstream = self._send(address, path, body, length)
+            except _NotReached as exc:
+                log.warning("account %s: owner %s at %s unreachable (%s)", account_id,
+                            instance_id, address, exc)
+                if attempt == 2:
+                    raise AccountMoving() from None
+            except OSError as exc:
+                log.warning("account %s: forwarding to %s failed mid-request: %s",
+                            account_id, instance_id, exc)
+                raise OwnerUnreachable() from None
+            else:
+                retry = upstream.status == 503 and upstream.getheader(NOT_OWNER_HEADER)
+                if not retry or attempt == 2 or not replayable:
+                    return self._relay(conn, upstream, instance_id, started)
+                conn.close()
+            if not replayable and body is not request.stream:
+                raise AccountMoving()
+            if isinstance(body, io.BytesIO):
+                body.seek(0)
+            owner = self.owner(account_id)    # once more, on a fresh owner
+            if owner is None:
+                return None                   # ours now (or nobody's): answer here
+        raise AccountMoving()
+
+    def _send(self, address, path, body, length):
+        parts = urllib.parse.urlsplit(address)
+        cls = (http.client.HTTPSConnection if parts.scheme == "https"
+               else http.client.HTTPConnection)
+        conn = cls(parts.hostname, parts.port, timeout=self.timeout)
+        try:
+            conn.connect()
+        except OSError as exc:
+            conn.close()
+            raise _NotReached(str(exc)) from None
+        target = (parts.path.rstrip("/") + path) if parts.path else path
+        conn.putrequest(request.method, target, skip_accept_encoding=True)
+        for key, value in request.headers.items():
+            if key.lower() not in HOP_BY_HOP:
+                conn.putheader(key, value)
+        conn.putheader(FORWARD_HEADER, sign(self.config.cluster_secret,
+                                            self.config.instance_id, request.method, path))
+        chunked = length is None and request.method not in ("GET", "HEAD")
+        if chunked:
+            conn.putheader("Transfer-Encoding", "chunked")
+        elif length is not None:
+            conn.putheader("Content-Length", str(length))
+        conn.endheaders()
+        try:
+            if request.method not in ("GET", "HEAD"):
+                while True:
+                    chunk = body.read(CHUNK)
+                    if not chunk:
+                        break
+                    conn.send(b"%x\r\n%s\r\n" % (len(chunk), chunk) if chunked else chunk)
+                if chunked:
+                    conn.send(b"0\r\n\r\n")
+            return conn, conn.getresponse()
+        except BaseException:
+            conn.close()
+            raise
+
+    def _relay(self, conn, upstream, instance_id, started):
+        headers = [(k, v) for k, v in upstream.getheaders()
+                   if k.lower() not in HOP_BY_HOP or k.lower() == "content-length"]
+        headers.append(("X-Wildcat-Instance", instance_id))
+
+        def stream():
+            try:
+                while True:
+                    chunk = upstream.read1(CHUNK) if hasattr(upstream, "read1") else \
+                        upstream.read(CHUNK)
+                    if not chunk:
+                        break
+                    yield chunk
+            finally:
+                conn.close()
+
+        FORWARD_SECONDS.observe(time.monotonic() - started)
+        return Response(stream(), status=upstream.status, headers=headers,
+                        direct_passthrough=True)
+
+
+class _NotReached(Exception):
+    """The owner's address did not accept a connection: nothing was sent."""
+
+
+class _Chain(io.RawIOBase):
+    """The buffered head of a body, then the rest of the client's stream."""
+
+    def __init__(self, head, rest):
+        self.head, self.rest = head, rest
+
+    def read(self, size=-1):
+        return self.head.read(size) or self.rest.read(size)
+
+
+def register_forwarding(app, runtime):
+    """Install the owner-forwarding hook (after auth: a bad credential stops here)."""
+    forwarder = app.extensions["wildcat_forwarder"] = Forwarder(runtime)
+    app.before_request(forwarder.before_request)
+
