@@ -568,6 +568,32 @@ def test_live_leases_in_one_read(store):
     assert [lease["accountId"] for lease in store.live_leases(6200)] == ["a2"]
 
 
+# -- the event log -------------------------------------------------------------------------
+def test_event_log_cursors_filters_and_retention(store):
+    assert store.last_event_cursor() == 0
+    assert store.read_events(0) == []
+    cursors = [store.append_event({"event": name, "accountId": acct, "timestamp": i,
+                                   "cursor": "ignored"}, at_ms=1000 * i)
+               for i, (name, acct) in enumerate([("message", "a1"), ("qr", "a2"),
+                                                 ("message", "a2"), ("message.sent", "a1")])]
+    assert cursors == sorted(cursors) and len(set(cursors)) == 4
+    assert store.last_event_cursor() == cursors[-1]
+    every = store.read_events(0)
+    assert [e["cursor"] for e in every] == cursors
+    assert every[1] == {"event": "qr", "accountId": "a2", "timestamp": 1, "cursor": cursors[1]}
+    assert [e["cursor"] for e in store.read_events(cursors[0], limit=2)] == cursors[1:3]
+    assert [e["cursor"] for e in store.read_events(0, upto=cursors[1])] == cursors[:2]
+    assert [e["timestamp"] for e in store.read_events(0, account_id="a2")] == [1, 2]
+    assert [e["timestamp"] for e in store.read_events(0, events={"message"})] == [0, 2]
+    assert [e["timestamp"] for e in store.read_events(0, account_id="a1",
+                                                      events=["message.sent"])] == [3]
+    assert store.purge_events(2000) == 2                          # appended at 0 and 1000
+    assert [e["timestamp"] for e in store.read_events(0)] == [2, 3]
+    assert store.purge_events(10_000) == 2
+    assert store.last_event_cursor() == cursors[-1]               # never handed out again
+    assert store.append_event({"event": "qr", "accountId": "a1"}, 1) > cursors[-1]
+
+
 # -- instances ---------------------------------------------------------------------------
 def test_instances_register_beat_list_purge_remove(store):
     assert store.list_instances() == []

@@ -177,7 +177,8 @@ def test_slow_client_is_dropped_without_slowing_anyone(local_server):
     for burst in range(60):        # 6000 frames of 2 KB: far more than the socket buffers
         started = time.monotonic()
         for i in range(100):
-            runtime.bus.publish(make_event("qr", "acc1", qr="x" * 2000, n=burst * 100 + i))
+            runtime.event_log.bus.publish(make_event("qr", "acc1", qr="x" * 2000,
+                                                     n=burst * 100 + i))
         publishing += time.monotonic() - started
         wait_until(lambda: len(received) == (burst + 1) * 100, message="fast client keeps up")
     reader.join(20)

@@ -54,6 +54,7 @@ class Config:
     accounts_per_host: int = 10             # accounts per neonize session-host process
     host_max_fds: int = 0                   # 0: 64 + 16 per account of a full host
     host_max_rss_mb: float = 0.0            # 0: 256 + 64 per account of a full host
+    event_retention_hours: float = 24.0     # the event log's memory (GET /events, /ws?after=)
     web_concurrency: int = 1                # gunicorn workers of `python app.py`
     cluster_secret: str = ""                # authenticates requests forwarded between instances
     advertise_url: str = ""                 # where other machines reach this server
@@ -163,6 +164,7 @@ def load_config(env=None, **overrides) -> Config:
         host_max_fds=_int(env, "WILDCAT_HOST_MAX_FDS", 0, 0, 1_000_000),
         host_max_rss_mb=_float(env, "WILDCAT_HOST_MAX_RSS_MB", 0.0, 0.0),
         web_concurrency=_int(env, "WEB_CONCURRENCY", 1, 1, 64),
+        event_retention_hours=_float(env, "WILDCAT_EVENT_RETENTION_HOURS", 24.0, 0.0),
         cluster_secret=(env.get("WILDCAT_CLUSTER_SECRET") or "").strip(),
         advertise_url=_url(env, "WILDCAT_ADVERTISE_URL"),
     )

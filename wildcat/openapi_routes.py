@@ -19,6 +19,7 @@ from wildcat.schemas.chat_extras import (CheckNumbersSchema, ContactsQuerySchema
                                          SendPollSchema, SendStickerSchema, StatusImageSchema,
                                          StatusTextSchema)
 from wildcat.schemas.webhooks import (CreateWebhookSchema, DeliveriesQuerySchema,
+                                      EventsQuerySchema,
                                       StreamQuerySchema, UpdateWebhookSchema,
                                       WebhooksQuerySchema)
 
@@ -65,6 +66,11 @@ ROUTES = {
         "The instances sharing this store (processes and servers), what each owns", SYS,
         r.ClusterResponse, description="Admin key only. An instance is alive while it "
         "beats within one WILDCAT_LEASE_TTL; a dead one is purged by the survivors."),
+    ("GET", "/events"): Doc(
+        "The event log: every account's events after a cursor, oldest first", SYS,
+        r.EventsPage, query=EventsQuerySchema, description="Admin key only. Kept "
+        "WILDCAT_EVENT_RETENTION_HOURS (24). Page with `next`; hand the last cursor to "
+        "`/ws?after=` to go on live without a gap."),
     ("GET", "/metrics"): Doc("Prometheus metrics (text exposition format 0.0.4)", SYS,
                              {"text/plain": {"schema": {"type": "string"}}}),
     ("GET", "/openapi.json"): Doc("This OpenAPI document", SYS,

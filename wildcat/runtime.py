@@ -22,6 +22,7 @@ class Runtime:
         from wildcat.services.identity import IdentityBook
         from wildcat.services.inbound import InboundPipeline
         from wildcat.services.outbound import OutboundPipeline
+        from wildcat.services.event_log import EventLog
         from wildcat.services.outbox import EventSink, Outbox
         from wildcat.services.rate_limit import SendRateLimiter
         from wildcat.services.send_pacing import SendPacer
@@ -33,7 +34,8 @@ class Runtime:
 
         self.config, self.store, self.driver = config, store, driver
         self.bus = EventBus()                          # in-process subscribers: /ws, metrics
-        self.outbox = Outbox(store, WebhookRegistry(store))
+        self.event_log = EventLog(config, store)     # every event, every process: /ws
+        self.outbox = Outbox(store, WebhookRegistry(store), self.event_log)
         self.events = EventSink(self.outbox, self.bus)   # emit(): outbox write, then the bus
         self.send_limiter = SendRateLimiter(config.send_rate_per_minute)
         self.send_pacer = SendPacer(config.send_queue_limit)   # accounts with a sendPolicy
@@ -55,6 +57,7 @@ class Runtime:
         log.info("starting WILDCAT (driver=%s, store=%s, instance=%s)", self.config.driver,
                  type(self.store).__name__, self.config.instance_id)
         self.instances.start(address)
+        self.event_log.start()
         if not self.config.api_key:
             log.warning("WILDCAT_API_KEY is not set: the API is open to anyone who can reach it")
         self.dispatcher.start()
@@ -75,5 +78,7 @@ class Runtime:
         self.supervisor.stop(timeout)    # releases every lease: the others take them now
         self.dispatcher.stop()
         self.dispatcher.join(5)
+        self.event_log.stop()
+        self.event_log.join(2)
         self.instances.join(1)
         log.info("WILDCAT stopped")

@@ -6,8 +6,10 @@ whose queue overflows is dropped (its socket shut down, close code 1008 when sti
 possible) rather than slowing the account threads or anyone else. Pings every
 `ws_ping_interval` seconds keep idle proxies open; a client that does not answer a ping
 before the next one is disconnected. Query: `accountId` (only that account's events),
-`events` (comma-separated names, default all), `apiKey` (for browsers, which cannot set
-headers on a WebSocket).
+`events` (comma-separated names, default all), `after` (a cursor: first replay the logged
+events after it, then go on live, with no gap and no duplicate), `apiKey` (for browsers,
+which cannot set headers on a WebSocket). The events come from the store's event log
+(services/event_log.py), so a client on any process gets every account's events.
 """
 import hmac
 import logging
@@ -177,7 +179,7 @@ def _subscribe():
                           token_hash=g.get("token_hash"), session_id=g.get("session_id"))
     _hub().enter(client)
     g.ws_client = client
-    g.ws_unsubscribe = runtime().bus.subscribe(client.offer)
+    g.ws_unsubscribe = runtime().event_log.subscribe(client.offer, after=args.get("after"))
 
 
 @bp.teardown_request

@@ -82,6 +82,14 @@ class ClusterResponse(OkResponse):
     accounts = fields.Nested(ClusterAccounts, required=True)
 
 
+class EventsPage(OkResponse):
+    events = fields.List(fields.Dict(), required=True, metadata={
+        "description": "Events in cursor order, each the webhook body plus its `cursor`"})
+    next = fields.Integer(required=True, metadata={
+        "description": "Pass as `after` for the next page (or to /ws?after=)"})
+    hasMore = fields.Boolean(required=True)
+
+
 class Account(Open):
     _id = fields.String(required=True, data_key="_id")
     name = fields.String(required=True, allow_none=True)

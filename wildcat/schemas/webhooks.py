@@ -107,4 +107,18 @@ class EventList(fields.String):
 class StreamQuerySchema(Schema):
     accountId = AccountIdField()
     events = EventList()
+    after = fields.Integer(strict=False, validate=validate.Range(min=0, max=2 ** 62),
+                           metadata={"description": "Replay the logged events after this "
+                                     "cursor first (see GET /events)"})
     apiKey = fields.String()
+
+
+class EventsQuerySchema(Schema):
+    after = fields.Integer(strict=False, load_default=0,
+                           validate=validate.Range(min=0, max=2 ** 62),
+                           metadata={"description": "Events after this cursor (0: the "
+                                     "oldest kept, WILDCAT_EVENT_RETENTION_HOURS)"})
+    accountId = AccountIdField()
+    events = EventList()
+    limit = fields.Integer(strict=False, load_default=100,
+                           validate=validate.Range(min=1, max=1000))

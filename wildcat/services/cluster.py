@@ -31,3 +31,8 @@ def cluster_view(runtime):
     return {"instance": runtime.config.instance_id, "instances": instances,
             "accounts": {"total": len(accounts), "owned": len(held),
                          "unowned": len(accounts - held)}}
+
+
+def events_page(runtime, after=0, limit=100, accountId=None, events=None):
+    """A page of the event log after a cursor (every account's, wherever it is owned)."""
+    return runtime.event_log.page(after, limit, account_id=accountId, events=events)

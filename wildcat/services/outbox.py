@@ -1,5 +1,5 @@
-"""The last step of both pipelines: an event's webhook deliveries are written to the
-durable outbox, then the event is published to in-process subscribers (WebSocket clients,
+"""The last step of both pipelines: an event is appended to the store's event log (its
+cursor) and its webhook deliveries are written to the durable outbox, then the event is published to in-process subscribers (WebSocket clients,
 metrics) and the dispatcher is woken.
 
 `EventSink.emit(event)` is that step, called explicitly by the inbound pipeline, the
@@ -25,15 +25,20 @@ class Outbox:
     calls every cycle; so a short outage loses no delivery (a crash during it does).
     """
 
-    def __init__(self, store, registry):
-        self.store, self.registry = store, registry
+    def __init__(self, store, registry, event_log=None):
+        self.store, self.registry, self.event_log = store, registry, event_log
         self.on_written = lambda webhook_ids: None   # the dispatcher's wake-up, once wired
         self._unsaved = collections.deque(maxlen=UNSAVED_MAX)
         self._lock = threading.Lock()
 
+    def _write(self, event):
+        if self.event_log is not None:
+            self.event_log.append(event)    # sets event["cursor"] (once, kept on retries)
+        return fan_out(self.store, self.registry, event)
+
     def record(self, event: dict) -> None:
         try:
-            docs = fan_out(self.store, self.registry, event)
+            docs = self._write(event)
         except Exception:
             log.exception("account %s: could not queue webhook deliveries for %s; will retry",
                           event.get("accountId"), event.get("event"))
@@ -55,7 +60,7 @@ class Outbox:
                 if not self._unsaved:
                     return
                 event = self._unsaved[0]
-            docs = fan_out(self.store, self.registry, event)
+            docs = self._write(event)
             with self._lock:
                 if self._unsaved and self._unsaved[0] is event:
                     self._unsaved.popleft()

@@ -242,6 +242,27 @@ class Store(abc.ABC):
     def live_leases(self, now_ms: int) -> list[dict]:
         """Every lease not expired at now_ms ({accountId, owner, expiresAt}), in one read."""
 
+    # -- the event log (DESIGN §10: every event, ordered, with a cursor) ------------------
+    @abc.abstractmethod
+    def append_event(self, event: dict, at_ms: int) -> int:
+        """Append a flat event (`event`, `accountId`, ...) and return its cursor: an int
+        greater than every cursor handed out before. Cursors are unique but may commit out
+        of order under concurrent writers (readers handle gaps); `at_ms` is for retention."""
+
+    @abc.abstractmethod
+    def read_events(self, after: int, limit: int = 100, *, upto: int | None = None,
+                    account_id: str | None = None, events=None) -> list[dict]:
+        """Events with after < cursor (<= upto when given), ascending, each with its
+        `cursor`; optionally only one account's and/or only the named events."""
+
+    @abc.abstractmethod
+    def last_event_cursor(self) -> int:
+        """The highest cursor stored (0 when the log is empty)."""
+
+    @abc.abstractmethod
+    def purge_events(self, before_ms: int) -> int:
+        """Remove events appended before `before_ms`; how many went."""
+
     # -- instances (the processes sharing this store, DESIGN §10) -------------------------
     @abc.abstractmethod
     def register_instance(self, doc: dict) -> None:

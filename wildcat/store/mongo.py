@@ -45,6 +45,8 @@ class MongoStore(Store):
         db.contacts.create_index([("accountId", ASCENDING), ("lid", ASCENDING)], sparse=True)
         db.identities.create_index([("accountId", ASCENDING), ("lid", ASCENDING)], unique=True)
         db.identities.create_index([("accountId", ASCENDING), ("pn", ASCENDING)])
+        db.events.create_index([("accountId", ASCENDING), ("_id", ASCENDING)])
+        db.events.create_index([("at", ASCENDING)])
         # leases and snapshots are looked up by _id, which is always indexed.
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -325,6 +327,38 @@ class MongoStore(Store):
 
     def live_leases(self, now_ms):
         return list(self.db.leases.find({"expiresAt": {"$gt": int(now_ms)}}, NO_ID))
+
+    # -- the event log -----------------------------------------------------------------
+    # The cursor comes from a counter, then the event is inserted: two writers may commit
+    # out of cursor order, which the readers (services/event_log.py) wait out.
+    def append_event(self, event, at_ms):
+        counter = self.db.counters.find_one_and_update(
+            {"_id": "events"}, {"$inc": {"seq": 1}}, upsert=True,
+            return_document=ReturnDocument.AFTER)
+        cursor = int(counter["seq"])
+        self.db.events.insert_one({
+            "_id": cursor, "accountId": event.get("accountId"), "name": event.get("event"),
+            "at": int(at_ms), "doc": {k: v for k, v in event.items() if k != "cursor"}})
+        return cursor
+
+    def read_events(self, after, limit=100, *, upto=None, account_id=None, events=None):
+        bounds = {"$gt": int(after)}
+        if upto is not None:
+            bounds["$lte"] = int(upto)
+        query = {"_id": bounds}
+        if account_id is not None:
+            query["accountId"] = as_str(account_id)
+        if events:
+            query["name"] = {"$in": sorted(events)}
+        docs = self.db.events.find(query).sort("_id", ASCENDING).limit(int(limit))
+        return [dict(d["doc"], cursor=d["_id"]) for d in docs]
+
+    def last_event_cursor(self):
+        counter = self.db.counters.find_one({"_id": "events"})
+        return int(counter["seq"]) if counter else 0
+
+    def purge_events(self, before_ms):
+        return self.db.events.delete_many({"at": {"$lt": int(before_ms)}}).deleted_count
 
     # -- instances ---------------------------------------------------------------------
     def register_instance(self, doc):

@@ -344,6 +344,43 @@ class SQLiteStore(SQLiteConnections, Store):
         return [{"accountId": r["account_id"], "owner": r["owner"],
                  "expiresAt": r["expires_at"]} for r in rows]
 
+    # -- the event log -----------------------------------------------------------------
+    # Writers are serialized (BEGIN IMMEDIATE, across processes too), so cursors commit in
+    # order here; AUTOINCREMENT never reuses a purged cursor.
+    def append_event(self, event, at_ms):
+        with self._write() as db:
+            return db.execute(
+                "INSERT INTO events (account_id, name, at, doc) VALUES (?, ?, ?, ?)",
+                (event.get("accountId"), event.get("event"), int(at_ms),
+                 dumps({k: v for k, v in event.items() if k != "cursor"}))).lastrowid
+
+    def read_events(self, after, limit=100, *, upto=None, account_id=None, events=None):
+        where, params = ["cursor > ?"], [int(after)]
+        if upto is not None:
+            where.append("cursor <= ?")
+            params.append(int(upto))
+        if account_id is not None:
+            where.append("account_id = ?")
+            params.append(account_id)
+        if events:
+            names = sorted(events)
+            where.append(f"name IN ({', '.join('?' * len(names))})")
+            params.extend(names)
+        rows = self._all(f"SELECT cursor, doc FROM events WHERE {' AND '.join(where)} "
+                         "ORDER BY cursor LIMIT ?", (*params, int(limit)))
+        return [dict(json.loads(r["doc"]), cursor=r["cursor"]) for r in rows]
+
+    def last_event_cursor(self):
+        row = self._one("SELECT max(cursor) FROM events")
+        if row[0] is not None:
+            return row[0]
+        row = self._one("SELECT seq FROM sqlite_sequence WHERE name = 'events'")
+        return row[0] if row else 0
+
+    def purge_events(self, before_ms):
+        with self._write() as db:
+            return db.execute("DELETE FROM events WHERE at < ?", (int(before_ms),)).rowcount
+
     # -- instances ---------------------------------------------------------------------
     def register_instance(self, doc):
         with self._write() as db:

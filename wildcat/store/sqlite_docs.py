@@ -56,6 +56,11 @@ CREATE TABLE IF NOT EXISTS identities (
     account_id TEXT NOT NULL, lid TEXT NOT NULL, pn TEXT NOT NULL,
     PRIMARY KEY (account_id, lid));
 CREATE INDEX IF NOT EXISTS identities_by_pn ON identities (account_id, pn);
+CREATE TABLE IF NOT EXISTS events (
+    cursor INTEGER PRIMARY KEY AUTOINCREMENT, account_id TEXT, name TEXT,
+    at INTEGER NOT NULL, doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS events_by_account ON events (account_id, cursor);
+CREATE INDEX IF NOT EXISTS events_by_time ON events (at);
 CREATE TABLE IF NOT EXISTS instances (
     id TEXT PRIMARY KEY, address TEXT, started_at TEXT, heartbeat_at INTEGER NOT NULL)
 """
