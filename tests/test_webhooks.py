@@ -532,8 +532,36 @@ def test_store_outage_at_fan_out_does_not_lose_the_event(make_app, receivers, mo
     wait_until(lambda: len(receiver.requests) == 1)
 
 
+def test_webhook_lanes_are_spread_over_instances_each_delivery_once(tmp_path, receivers):
+    """Four webhooks, two instances on one store: each sends for two, every delivery once."""
+    receiver = receivers(lambda r, n: (200, {}, b"ok"))
+    apps = []
+    for name in ("first", "second"):
+        config = test_config(tmp_path / name, webhook_poll_interval=0.2, lease_ttl=1.5)
+        app = create_app(config, store=make_store("sqlite", tmp_path))
+        app.extensions["wildcat"].start()
+        apps.append(app)
+    try:
+        for n in range(4):
+            register(apps[0].test_client(), f"{receiver.url}/{n}", events=["qr"])
+        dispatchers = [a.extensions["wildcat"].dispatcher for a in apps]
+        for d in dispatchers:
+            d.webhooks_changed()
+        wait_until(lambda: [d.snapshot()["lanesHeld"] for d in dispatchers] == [2, 2],
+                   timeout=20, message="two lanes each")
+        for i in range(10):
+            publish(apps[i % 2], qr=f"spread-{i}")
+        wait_until(lambda: len(receiver.requests) >= 40, timeout=20)
+        ids = [r.delivery_id for r in receiver.requests]
+        assert len(ids) == len(set(ids)) == 40
+        assert all(d.stats["delivered"] >= 10 for d in dispatchers)   # both did the work
+    finally:
+        for app in apps:
+            app.extensions["wildcat"].stop(timeout=10)
+
+
 def test_two_instances_on_one_store_send_each_delivery_once(tmp_path, receivers):
-    """A deploy overlap: both servers fan out, only the dispatch-lease holder sends."""
+    """A deploy overlap: both servers fan out, only the holder of the webhook's lane sends."""
     receiver = receivers(lambda r, n: (200, {}, b"ok"))
     apps = []
     for name in ("first", "second"):
@@ -544,7 +572,10 @@ def test_two_instances_on_one_store_send_each_delivery_once(tmp_path, receivers)
     try:
         register(apps[0].test_client(), receiver.url, events=["qr"])
         dispatchers = [a.extensions["wildcat"].dispatcher for a in apps]
-        wait_until(lambda: sum(d.leading for d in dispatchers) == 1, message="one leader")
+        for d in dispatchers:   # as REGISTRY_TTL (1 s) would: the second sees the webhook
+            d.webhooks_changed()
+        wait_until(lambda: sum(d.snapshot()["lanesHeld"] for d in dispatchers) == 1,
+                   message="one instance sends for the webhook")
         for i in range(20):
             for app in apps:
                 publish(app, qr=f"{id(app)}-{i}")
@@ -552,13 +583,13 @@ def test_two_instances_on_one_store_send_each_delivery_once(tmp_path, receivers)
         ids = [r.delivery_id for r in receiver.requests]
         assert len(ids) == len(set(ids)) == 40
 
-        leader = next(a for a, d in zip(apps, dispatchers) if d.leading)
+        leader = next(a for a, d in zip(apps, dispatchers) if d.snapshot()["lanesHeld"])
         standby = next(a for a in apps if a is not leader)
         leader.extensions["wildcat"].stop(timeout=10)
         publish(standby, qr="after-takeover")
         wait_until(lambda: any(b'"after-takeover"' in r.body for r in receiver.requests),
                    timeout=20, message="the standby takes over sending")
-        assert standby.extensions["wildcat"].dispatcher.leading
+        assert standby.extensions["wildcat"].dispatcher.snapshot()["lanesHeld"] == 1
     finally:
         for app in apps:
             app.extensions["wildcat"].stop(timeout=10)

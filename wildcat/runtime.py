@@ -46,7 +46,7 @@ class Runtime:
         self.placement = Placement(store, self.instances, config.instance_id)
         self.supervisor = Supervisor(config, store, driver, self.events, inbound=self.inbound,
                                      outbound=self.outbound, placement=self.placement)
-        self.dispatcher = WebhookDispatcher(config, store, self.outbox)
+        self.dispatcher = WebhookDispatcher(config, store, self.outbox, self.instances)
         self.started = False
 
     def start(self, address=None):

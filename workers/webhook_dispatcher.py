@@ -6,6 +6,7 @@ import threading
 import time
 
 from wildcat.domain import FAILED, backoff_delay, now_ms
+from workers.webhook_lane_leases import LaneLeases
 from workers.webhook_lanes import Lane
 from workers.webhook_sender import Outcome, attempt, make_session, result_fields
 
@@ -15,8 +16,8 @@ RETRY_MARGIN = 0.01        # wake a little after a retry is due in the store
 RECORD_BATCH = 200         # attempt results stored per transaction, at most
 RECORD_LINGER = 0.01       # seconds a batch waits for more results (fewer transactions)
 RECORD_BACKLOG = 1000      # results waiting to be stored before sending pauses
-# One sender per store: a deploy overlap runs two servers, and both sending every pending
-# delivery would double them. Not a valid account id, so never an account's lease.
+# One purger per store (expired deliveries). Not a valid account id, so never an account's
+# lease. Sending is per webhook lane, leased by one instance each (webhook_lane_leases.py).
 DISPATCH_LEASE = "webhook-dispatcher:"
 PURGE_INTERVAL = 3600.0    # seconds between purges of expired finished deliveries
 
@@ -43,8 +44,11 @@ class WebhookDispatcher:
 
     name = "webhook-dispatcher"
 
-    def __init__(self, config, store, outbox):
+    def __init__(self, config, store, outbox, instances):
         self.config, self.store, self.outbox = config, store, outbox
+        self.lane_leases = LaneLeases(store, instances, config.instance_id, config.lease_ttl)
+        self._held = frozenset()          # webhook ids whose lanes this instance sends for
+        self._renewed_version = -1
         self.registry = outbox.registry
         outbox.on_written = self.notify
         n = self.concurrency = config.webhook_concurrency
@@ -109,7 +113,8 @@ class WebhookDispatcher:
     def snapshot(self) -> dict:
         """Counters for metrics and health."""
         with self._lock:
-            return {"leading": self.leading, "lanes": len(self._lanes), "inflight": self.concurrency - self._free,
+            return {"leading": self.leading, "lanes": len(self._lanes),
+                    "lanesHeld": len(self._held), "inflight": self.concurrency - self._free,
                     "queued": sum(len(lane.queue) for lane in self._lanes.values()),
                     "recording": self._results.qsize(),
                     **self.stats}
@@ -123,9 +128,7 @@ class WebhookDispatcher:
                 self.outbox.retry_unsaved()
                 if self._lead():
                     self._purge_expired()
-                    timeout = min(self._cycle(), self._until_renewal())
-                else:
-                    timeout = self._until_renewal()
+                timeout = min(self._cycle(), self._until_renewal())
                 errors = 0
             except Exception:
                 errors += 1
@@ -133,6 +136,7 @@ class WebhookDispatcher:
                 log.exception("webhook dispatcher: cycle failed; retrying in %.1fs", timeout)
             self._wake.wait(timeout)
             self._wake.clear()
+        self._release_lanes()
         if self.leading:
             try:
                 self.store.release_lease(DISPATCH_LEASE, self.config.instance_id)
@@ -141,20 +145,45 @@ class WebhookDispatcher:
         log.info("webhook dispatcher stopped")
 
     def _lead(self) -> bool:
-        """Take or renew the store-wide dispatch lease; only its holder sends."""
-        if time.monotonic() >= self._lease_renew_at:
+        """Renew the lane leases and the store-wide purge lease (every ttl/3, and at once
+        when the webhooks changed)."""
+        self.registry.all()
+        if (time.monotonic() >= self._lease_renew_at
+                or self.registry.version != self._renewed_version):
             ttl = self.config.lease_ttl
+            self._lease_renew_at = time.monotonic() + ttl / 3
+            self._renew_lanes()
             held = self.store.acquire_lease(DISPATCH_LEASE, self.config.instance_id,
                                             int(ttl * 1000), now_ms())
-            self._lease_renew_at = time.monotonic() + ttl / 3
             if held != self.leading:
-                log.info("webhook dispatcher: %s", "sending for this store" if held else
-                         "another instance sends for this store; standing by")
-                if not held:
-                    with self._lock:   # what we had queued is the new holder's now
-                        self._lanes, self._lanes_version = {}, -1
+                log.info("webhook dispatcher: %s", "purging expired deliveries for this store"
+                         if held else "another instance purges for this store")
             self.leading = held
         return self.leading
+
+    def _renew_lanes(self):
+        self._renewed_version = self.registry.version
+        enabled = [w["_id"] for w in self.registry.all() if w.get("enabled") is not False]
+        held = frozenset(self.lane_leases.update(enabled, busy=self._lane_busy))
+        if held != self._held:
+            log.info("webhook dispatcher: sending for %d of %d webhooks", len(held),
+                     len(enabled))
+            with self._lock:    # lanes given away: what we had queued is the new holder's
+                self._held, self._lanes_version = held, -1
+
+    def _lane_busy(self, webhook_id):
+        with self._lock:
+            lane = self._lanes.get(webhook_id)
+            return bool(lane and (lane.inflight or lane.recording))
+
+    def _release_lanes(self):
+        """At stop, once nothing is in flight (or the senders are gone): the others take the
+        lanes now instead of one TTL later."""
+        deadline = time.monotonic() + 5
+        idle = threading.Event()        # never set: a bounded wait between checks
+        while any(self._lane_busy(w) for w in self._held) and time.monotonic() < deadline:
+            idle.wait(0.02)
+        self.lane_leases.release_all()
 
     def _purge_expired(self):
         """Delivered and failed deliveries expire after WILDCAT_WEBHOOK_RETENTION_DAYS."""
@@ -190,6 +219,8 @@ class WebhookDispatcher:
                 for webhook in hooks:
                     if webhook.get("enabled") is False:
                         continue        # disabled: its deliveries wait, pending, in the store
+                    if webhook["_id"] not in self._held:
+                        continue        # another instance sends for it
                     lane = old.get(webhook["_id"]) or Lane(webhook)
                     lane.webhook = webhook
                     self._lanes[lane.id] = lane

@@ -16,7 +16,8 @@ from wildcat.store.base import DuplicateKey
 log = logging.getLogger(__name__)
 
 DEFAULT_EVENTS = ["message"]
-REGISTRY_TTL = 10.0   # seconds; catches webhooks removed with their account
+REGISTRY_TTL = 1.0    # seconds; webhooks created on another instance, or removed with their
+                      # account, are seen within it
 
 
 def event_body(event: dict) -> bytes:
