@@ -24,6 +24,7 @@ class HealthResponse:
     """
     Attributes:
         ok (bool): Always true on success
+        instance (str): The answering instance
         status (HealthResponseStatus):
         time (str):
         store (HealthResponseStore):
@@ -33,6 +34,7 @@ class HealthResponse:
     """
 
     ok: bool
+    instance: str
     status: HealthResponseStatus
     time: str
     store: HealthResponseStore
@@ -43,6 +45,8 @@ class HealthResponse:
 
     def to_dict(self) -> dict[str, Any]:
         ok = self.ok
+
+        instance = self.instance
 
         status = self.status.value
 
@@ -63,6 +67,7 @@ class HealthResponse:
         field_dict.update(
             {
                 "ok": ok,
+                "instance": instance,
                 "status": status,
                 "time": time,
                 "store": store,
@@ -81,6 +86,8 @@ class HealthResponse:
 
         d = dict(src_dict)
         ok = d.pop("ok")
+
+        instance = d.pop("instance")
 
         status = HealthResponseStatus(d.pop("status"))
 
@@ -101,6 +108,7 @@ class HealthResponse:
 
         health_response = cls(
             ok=ok,
+            instance=instance,
             status=status,
             time=time,
             store=store,

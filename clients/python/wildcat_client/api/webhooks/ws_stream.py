@@ -13,6 +13,7 @@ def _get_kwargs(
     *,
     account_id: str | Unset = UNSET,
     events: str | Unset = UNSET,
+    after: int | Unset = UNSET,
     api_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
 
@@ -21,6 +22,8 @@ def _get_kwargs(
     params["accountId"] = account_id
 
     params["events"] = events
+
+    params["after"] = after
 
     params["apiKey"] = api_key
 
@@ -89,6 +92,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     account_id: str | Unset = UNSET,
     events: str | Unset = UNSET,
+    after: int | Unset = UNSET,
     api_key: str | Unset = UNSET,
 ) -> Response[Any | Error]:
     """WebSocket stream of every event (the webhook JSON), upgrade required
@@ -100,6 +104,7 @@ def sync_detailed(
     Args:
         account_id (str | Unset):
         events (str | Unset):
+        after (int | Unset):
         api_key (str | Unset):
 
     Raises:
@@ -113,6 +118,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         account_id=account_id,
         events=events,
+        after=after,
         api_key=api_key,
     )
 
@@ -128,6 +134,7 @@ def sync(
     client: AuthenticatedClient | Client,
     account_id: str | Unset = UNSET,
     events: str | Unset = UNSET,
+    after: int | Unset = UNSET,
     api_key: str | Unset = UNSET,
 ) -> Any | Error | None:
     """WebSocket stream of every event (the webhook JSON), upgrade required
@@ -139,6 +146,7 @@ def sync(
     Args:
         account_id (str | Unset):
         events (str | Unset):
+        after (int | Unset):
         api_key (str | Unset):
 
     Raises:
@@ -153,6 +161,7 @@ def sync(
         client=client,
         account_id=account_id,
         events=events,
+        after=after,
         api_key=api_key,
     ).parsed
 
@@ -162,6 +171,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     account_id: str | Unset = UNSET,
     events: str | Unset = UNSET,
+    after: int | Unset = UNSET,
     api_key: str | Unset = UNSET,
 ) -> Response[Any | Error]:
     """WebSocket stream of every event (the webhook JSON), upgrade required
@@ -173,6 +183,7 @@ async def asyncio_detailed(
     Args:
         account_id (str | Unset):
         events (str | Unset):
+        after (int | Unset):
         api_key (str | Unset):
 
     Raises:
@@ -186,6 +197,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         account_id=account_id,
         events=events,
+        after=after,
         api_key=api_key,
     )
 
@@ -199,6 +211,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     account_id: str | Unset = UNSET,
     events: str | Unset = UNSET,
+    after: int | Unset = UNSET,
     api_key: str | Unset = UNSET,
 ) -> Any | Error | None:
     """WebSocket stream of every event (the webhook JSON), upgrade required
@@ -210,6 +223,7 @@ async def asyncio(
     Args:
         account_id (str | Unset):
         events (str | Unset):
+        after (int | Unset):
         api_key (str | Unset):
 
     Raises:
@@ -225,6 +239,7 @@ async def asyncio(
             client=client,
             account_id=account_id,
             events=events,
+            after=after,
             api_key=api_key,
         )
     ).parsed
