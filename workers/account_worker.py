@@ -554,8 +554,8 @@ class AccountWorker:
     def _hand_over(self):
         """Graceful move: disconnect, keep the session (snapshot), release; the stored
         status stays online so the new owner reconnects from the stored session."""
-        if not self.lease.held:
-            return
+        if not self.lease.held or self.current_status != CONNECTED:
+            return                   # a login in progress stays where its QR is
         log.info("account %s: handing over to another instance", self.account_id)
         self._close_session()
         self.snapshots.flush(self.account(), True)

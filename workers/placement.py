@@ -68,9 +68,10 @@ class Placement:
             held = self.holdings()
             yield len(held.get(self.instance_id, [])) < max(1, self.share(held))
 
-    def to_give(self) -> list:
+    def to_give(self, movable=lambda account_id: True) -> list:
         """The account ids to hand over now: what this instance holds above its share, while
-        another live instance holds less than the share."""
+        another live instance holds less than the share; only `movable` ones (connected: a
+        login waiting for its QR scan stays where it is)."""
         if self._accounts is None:
             return []
         held = self.holdings()
@@ -80,4 +81,4 @@ class Placement:
         room = sum(max(0, share - len(held.get(i, []))) for i in live if i != self.instance_id)
         if len(mine) <= share or room == 0:
             return []
-        return mine[share:][:room]
+        return [a for a in mine if movable(a)][:min(room, len(mine) - share)]

@@ -5,7 +5,7 @@ import threading
 import time
 
 from wildcat.capacity import account_capacity
-from wildcat.domain import STAYS_DOWN, backoff_delay, now_ms
+from wildcat.domain import CONNECTED, STAYS_DOWN, backoff_delay, now_ms
 from workers.account_worker import AccountWorker
 from workers.placement import wants_owner
 
@@ -136,6 +136,10 @@ class Supervisor:
         if self.placement is not None and not self._stop_event.is_set():
             self._place(stored)
 
+    def _movable(self, account_id):
+        worker = self.get(account_id)
+        return worker is not None and worker.state().status == CONNECTED
+
     def _place(self, stored):
         """Claim accounts nobody owns that should be online; hand over what is above our
         fair share while another instance has room (it claims them on its next sync)."""
@@ -145,7 +149,7 @@ class Supervisor:
             worker = self.get(account_id)
             if worker is not None and account_id not in owned and wants_owner(account):
                 worker.claim()
-        for account_id in self.placement.to_give():
+        for account_id in self.placement.to_give(self._movable):
             worker = self.get(account_id)
             if worker is not None:
                 log.info("account %s: above this instance's fair share; handing it over",
