@@ -16,6 +16,7 @@ import requests
 import websocket
 
 from tests.receiver import Receiver
+from wildcat.services.webhooks import REGISTRY_TTL
 from tests.util import ROOT, ServerProcess, free_port, wait_until
 
 TTL = 3.0
@@ -114,6 +115,7 @@ def test_three_servers_share_nine_accounts(tmp_path):
         hook = requests.post(urls[0] + "/webhooks", json={"url": receiver.url,
                                                           "events": ["message.sent"]}).json()
         assert hook["ok"], hook
+        created = time.monotonic()     # the others see a new webhook within REGISTRY_TTL
         names = [f"acct{n}" for n in range(9)]
         create_and_scan(urls, names)
 
@@ -127,6 +129,8 @@ def test_three_servers_share_nine_accounts(tmp_path):
         assert account["owner"] == owner_of["acct4"]
 
         # -- every route through every server; /ws on one sees all -------------------------
+        wait_until(lambda: time.monotonic() > created + REGISTRY_TTL, timeout=REGISTRY_TTL + 1,
+                   message="every instance sees the webhook")
         watcher = ws_connect(urls[0], "events=message.sent")
         sent = {}
         for url in urls:
@@ -221,7 +225,7 @@ def test_three_servers_share_nine_accounts(tmp_path):
         receiver.wait_for(total, timeout=60)
         ids = [r.delivery_id for r in receiver.requests]
         assert len(ids) == len(set(ids)), "a webhook delivery was doubled"
-        delivered = {r.json()["messageId"] for r in receiver.requests}
+        delivered = {r.json["messageId"] for r in receiver.requests}
         assert set(sent) <= delivered
         assert {mid for _, mid in reported} <= delivered
 
