@@ -15,6 +15,7 @@ import hmac
 import http.client
 import io
 import logging
+import socket
 import time
 import urllib.parse
 
@@ -185,6 +186,8 @@ class Forwarder:
         except OSError as exc:
             conn.close()
             raise _NotReached(str(exc)) from None
+        # headers and body go out as written: no Nagle wait for the owner's delayed ACK
+        conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         target = (parts.path.rstrip("/") + path) if parts.path else path
         conn.putrequest(request.method, target, skip_accept_encoding=True)
         for key, value in request.headers.items():

@@ -30,7 +30,7 @@ class EventLog:
 
     name = "event-log"
 
-    def __init__(self, config, store, poll=0.05):
+    def __init__(self, config, store, poll=0.025):
         self.store, self.poll = store, poll
         self.retention_ms = int(config.event_retention_hours * 3600 * 1000)
         self.bus = EventBus()

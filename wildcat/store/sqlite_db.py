@@ -1,5 +1,6 @@
 """SQLite plumbing for SQLiteStore: a bounded connection pool and serialized writes."""
 import contextlib
+import fcntl
 import functools
 import os
 import sqlite3
@@ -52,8 +53,12 @@ class SQLiteConnections:
         self._pool_cond = threading.Condition()
         self._held = threading.local()      # the connection this thread has borrowed
         self._closed = False
-        # Python-side write lock: threads queue here instead of spinning in busy_timeout.
+        # Python-side write lock: threads queue here instead of spinning in busy_timeout;
+        # and a lock file for the other processes on this file (gunicorn workers, servers
+        # sharing the data dir), which the kernel hands over at once, where SQLite's own
+        # busy handler would sleep 1..100 ms between tries.
         self._wlock = threading.Lock()
+        self._lockfile, self._lockfile_pid = None, None
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
@@ -117,14 +122,28 @@ class SQLiteConnections:
     def _write(self):
         """One IMMEDIATE transaction: takes the write lock up front so reads can't go stale."""
         with self._lease() as db, self._wlock:
-            db.execute("BEGIN IMMEDIATE")
+            lockfile = self._lock_fd()
+            fcntl.flock(lockfile, fcntl.LOCK_EX)
             try:
-                yield db
-                db.execute("COMMIT")
-            except BaseException:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                raise
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield db
+                    db.execute("COMMIT")
+                except BaseException:
+                    if db.in_transaction:
+                        db.execute("ROLLBACK")
+                    raise
+            finally:
+                fcntl.flock(lockfile, fcntl.LOCK_UN)
+
+    def _lock_fd(self):
+        """The lock file, opened by this process (a forked child opens its own: a shared
+        open file would share the lock)."""
+        if self._lockfile is None or self._lockfile_pid != os.getpid():
+            self._lockfile = os.open(os.path.abspath(self.path) + ".writelock",
+                                     os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            self._lockfile_pid = os.getpid()
+        return self._lockfile
 
     def _all(self, sql, params=()):
         with self._lease() as db:
@@ -147,3 +166,7 @@ class SQLiteConnections:
                 db.close()
             self._open -= len(self._idle)
             self._idle.clear()
+        with self._wlock:
+            if self._lockfile is not None and self._lockfile_pid == os.getpid():
+                os.close(self._lockfile)
+            self._lockfile = None
