@@ -280,6 +280,18 @@ def test_web_concurrency_three_workers_share_the_accounts(tmp_path):
         assert server.stop(signal.SIGTERM) == 0, server.log()
 
 
+def test_every_account_route_is_classified_live_or_stored(app):
+    """A new account route must say whether it needs the owner (forwarded) or not."""
+    from wildcat.forwarding import STORED_ENDPOINTS, is_live
+    account_routes = [r for r in app.url_map.iter_rules() if "account_id" in r.arguments]
+    assert account_routes
+    unclassified = [r.endpoint for r in account_routes
+                    if not is_live(r.endpoint) and r.endpoint not in STORED_ENDPOINTS]
+    assert unclassified == []
+    assert is_live("groups.create_group") and is_live("sandbox_groups.group_event")
+    assert not is_live("accounts.get_account") and not is_live(None)
+
+
 def test_gunicorn_without_the_config_refuses_with_one_line(tmp_path):
     env = {**os.environ, "WILDCAT_DATA_DIR": str(tmp_path), "WILDCAT_DRIVER": "sandbox"}
     env.pop("WILDCAT_GUNICORN_HOOKS", None)
