@@ -127,6 +127,9 @@ def test_three_servers_share_nine_accounts(tmp_path):
         owner_of = {a: i for i, accounts in owners(urls[0]).items() for a in accounts}
         account = requests.get(urls[2] + "/accounts/acct4").json()["account"]
         assert account["owner"] == owner_of["acct4"]
+        for url in urls:        # the owner's live status, wherever it is read
+            assert requests.get(url + "/accounts/acct4").json()["account"][
+                "currentStatus"] == "connected"
 
         # -- every route through every server; /ws on one sees all -------------------------
         wait_until(lambda: time.monotonic() > created + REGISTRY_TTL, timeout=REGISTRY_TTL + 1,

@@ -28,8 +28,11 @@ def public_view(account, worker, owner=None, liveness=None):
     view["attempts"] = account.get("attempts") or 0
     view["proxy"] = mask_proxy(account.get("proxy"))
     view["rejectCalls"] = bool(account.get("rejectCalls"))
-    state = worker.state() if worker else None
-    view["currentStatus"] = state.status if state else domain.NOT_STARTED
+    # a worker standing by for an account another instance owns knows no live state
+    state = worker.state() if worker and owner in (None, worker.owner) else None
+    view["currentStatus"] = (state.status if state else
+                             account.get("status", domain.NOT_STARTED) if owner else
+                             domain.NOT_STARTED)
     view["hasQR"] = bool(state and state.qr)
     if liveness and liveness.get("lastSeenAt"):
         view["lastSeenAt"] = ms_to_iso(liveness["lastSeenAt"])
