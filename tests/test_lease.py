@@ -13,7 +13,17 @@ def status(server, account_id):
     return requests.get(f"{server.url}/accounts/{account_id}/status").json()["status"]
 
 
-def test_second_instance_leaves_leased_accounts_alone_then_takes_over(tmp_path):
+def owners(server):
+    """{account id: owning instance} from /cluster (each account at most once)."""
+    held = {}
+    for instance in requests.get(server.url + "/cluster").json()["instances"]:
+        for account_id in instance["accounts"]:
+            assert account_id not in held, "an account with two owners"
+            held[account_id] = instance["id"]
+    return held
+
+
+def test_a_second_instance_shares_the_accounts_then_takes_over(tmp_path):
     data = str(tmp_path / "data")
     first = ServerProcess(FAST, data).start()
     second = None
@@ -25,24 +35,25 @@ def test_second_instance_leaves_leased_accounts_alone_then_takes_over(tmp_path):
             wait_until(lambda: status(first, name) == "connected")
 
         second = ServerProcess(FAST, data).start()
-        # The standby sees the accounts but holds no lease: it never connects them.
-        wait_until(lambda: len(requests.get(second.url + "/accounts").json()["accounts"]) == 2)
-        for _ in range(10):  # several lease periods of the standby's retry loop
-            for name in ("a1", "a2"):
-                assert status(first, name) == "connected"
-                assert status(second, name) == "not_started"
-            requests.get(second.url + "/ping")
-            wait_until(lambda: True)
-        # A new account created on the standby is owned by the standby.
+        # The newcomer gets its share (one each); every account keeps exactly one owner and
+        # reads the same through both servers (live routes go to the owner).
+        wait_until(lambda: len(set(owners(second).values())) == 2 and len(owners(second)) == 2,
+                   timeout=20, message="one account each")
+        for name in ("a1", "a2"):
+            wait_until(lambda: status(first, name) == status(second, name) == "connected",
+                       timeout=20, message=f"{name} connected, seen from both")
+        # A new account created on the second is owned by the second.
         requests.post(second.url + "/accounts", json={"id": "b1"})
-        wait_until(lambda: status(second, "b1") == "connecting")
-        wait_until(lambda: status(first, "b1") == "not_started", message="first sees b1")
+        wait_until(lambda: status(first, "b1") == "connecting", message="first sees b1")
+        second_id = requests.get(second.url + "/health").json()["instance"]
+        assert owners(first)["b1"] == second_id
 
         first.stop(signal.SIGKILL)  # a crash: the leases are not released, they expire
         for name in ("a1", "a2"):
             wait_until(lambda: status(second, name) == "connected", timeout=20,
-                       message=f"standby takes over {name}")
+                       message=f"the survivor takes over {name}")
         assert requests.get(f"{second.url}/accounts/a1").json()["account"]["hasQR"] is False
+        assert set(owners(second).values()) == {second_id}
     finally:
         first.stop()
         if second:

@@ -181,8 +181,10 @@ class Forwarder:
             if isinstance(body, io.BytesIO):
                 body.seek(0)
             owner = self.owner(account_id)    # once more, on a fresh owner
-            if owner is None:
-                return None                   # ours now (or nobody's): answer here
+            if owner is None:                 # ours now (or nobody's): answer here
+                if isinstance(body, io.BytesIO):
+                    _restore_body(body)
+                return None
         raise AccountMoving()
 
     def _send(self, address, path, body, length):
@@ -243,6 +245,16 @@ class Forwarder:
         FORWARD_SECONDS.observe(time.monotonic() - started)
         return Response(stream(), status=upstream.status, headers=headers,
                         direct_passthrough=True)
+
+
+def _restore_body(body):
+    """Give the local view the body this hook already read from the client."""
+    environ = request.environ
+    environ["wsgi.input"] = body
+    environ["CONTENT_LENGTH"] = str(body.getbuffer().nbytes)
+    environ.pop("HTTP_TRANSFER_ENCODING", None)
+    environ["wsgi.input_terminated"] = False
+    request.__dict__.pop("stream", None)      # werkzeug caches the stream it built
 
 
 class _NotReached(Exception):
