@@ -21,7 +21,6 @@ import json
 import multiprocessing
 import os
 import signal
-import statistics
 import sys
 import tempfile
 import threading

@@ -105,6 +105,16 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
+# A stored status saying the account should be online: when nobody holds its lease (its
+# owner stopped, died or handed it over), an instance with room takes it over (DESIGN §10).
+WANTS_OWNER = (CONNECTED, RECONNECTING)
+
+
+def wants_owner(account: dict) -> bool:
+    """An account that was online when its owner stopped, died or handed it over."""
+    return account.get("status") in WANTS_OWNER
+
+
 def make_event(name: str, account_id: str, **fields) -> dict:
     """A flat event: event, accountId, timestamp (ms) and its own fields."""
     event = {"event": name, "accountId": account_id, "timestamp": now_ms()}

@@ -21,7 +21,7 @@ import urllib.parse
 
 from flask import Response, request
 
-from wildcat.domain import now_ms
+from wildcat.domain import now_ms, wants_owner
 from wildcat.errors import AccountMoving, OwnerUnreachable
 from wildcat.metrics import FORWARD_SECONDS
 
@@ -37,8 +37,8 @@ CHUNK = 64 * 1024
 LIVE_ENDPOINTS = {
     "accounts.delete_account", "accounts.account_status", "accounts.connect",
     "accounts.disconnect", "accounts.logout", "accounts.pair", "accounts.get_qr",
-    "accounts.get_qr_json", "messages.send_text", "messages.send_media", "messages.reply", "messages.react",
-    "messages.delete", "messages.get_media", "chats.mark_read",
+    "accounts.get_qr_json", "messages.send_text", "messages.send_media", "messages.reply",
+    "messages.react", "messages.delete", "messages.get_media", "chats.mark_read",
 }
 # Blueprints whose every route drives the connection (group commands, the sandbox's phone).
 LIVE_BLUEPRINTS = ("groups", "sandbox", "sandbox_groups")
@@ -128,7 +128,6 @@ class Forwarder:
         return self._unowned(account_id)
 
     def _unowned(self, account_id):
-        from workers.placement import wants_owner
         account = self.runtime.store.get_account(account_id)
         if account is not None and wants_owner(account) and request.endpoint not in (
                 "accounts.delete_account",):

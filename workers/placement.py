@@ -4,17 +4,9 @@ import logging
 import math
 import threading
 
-from wildcat.domain import CONNECTED, RECONNECTING, now_ms
+from wildcat.domain import now_ms, wants_owner
 
 log = logging.getLogger(__name__)
-
-# A stored status saying the account should be online: whoever has room takes it over.
-WANTS_OWNER = (CONNECTED, RECONNECTING)
-
-
-def wants_owner(account) -> bool:
-    """An account that was online when its owner stopped, died or handed it over."""
-    return account.get("status") in WANTS_OWNER
 
 
 def fair_share(accounts: int, instances: int) -> int:

@@ -5,9 +5,8 @@ import threading
 import time
 
 from wildcat.capacity import account_capacity
-from wildcat.domain import CONNECTED, STAYS_DOWN, backoff_delay, now_ms
+from wildcat.domain import CONNECTED, STAYS_DOWN, backoff_delay, now_ms, wants_owner
 from workers.account_worker import AccountWorker
-from workers.placement import wants_owner
 
 log = logging.getLogger(__name__)
 

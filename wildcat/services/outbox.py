@@ -1,6 +1,7 @@
 """The last step of both pipelines: an event is appended to the store's event log (its
-cursor) and its webhook deliveries are written to the durable outbox, then the event is published to in-process subscribers (WebSocket clients,
-metrics) and the dispatcher is woken.
+cursor) and its webhook deliveries are written to the durable outbox, then the event is
+published to in-process subscribers (metrics) and the dispatcher is woken; /ws clients get
+it from the log (services/event_log.py), on every process.
 
 `EventSink.emit(event)` is that step, called explicitly by the inbound pipeline, the
 outbound pipeline and the account worker (connection events) on the thread that produced
