@@ -1046,6 +1046,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cluster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The instances sharing this store (processes and servers), what each owns
+         * @description Admin key only. An instance is alive while it beats within one WILDCAT_LEASE_TTL; a dead one is purged by the survivors.
+         */
+        get: operations["cluster_cluster"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/dashboard": {
         parameters: {
             query?: never;
@@ -1153,6 +1173,26 @@ export interface paths {
          * @description JavaScript is `text/javascript` or `application/javascript`, as the host's MIME table names it.
          */
         get: operations["openapi_docs_asset"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The event log: every account's events after a cursor, oldest first
+         * @description Admin key only. Kept WILDCAT_EVENT_RETENTION_HOURS (24). Page with `next`; hand the last cursor to `/ws?after=` to go on live without a gap.
+         */
+        get: operations["cluster_events"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2299,6 +2339,59 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        ClusterInstance: {
+            id: string;
+            /** @description Where other instances forward live-connection requests */
+            address?: string | null;
+            /** Format: date-time */
+            startedAt?: string | null;
+            /** Format: date-time */
+            heartbeatAt: string;
+            /** @description Beat within one WILDCAT_LEASE_TTL */
+            alive: boolean;
+            /** @description The instance answering */
+            self: boolean;
+            accountsOwned: number;
+            accounts: string[];
+        } & {
+            [key: string]: unknown;
+        };
+        ClusterAccounts: {
+            total: number;
+            owned: number;
+            unowned: number;
+        } & {
+            [key: string]: unknown;
+        };
+        ClusterResponse: {
+            /**
+             * @description Always true on success
+             * @enum {boolean}
+             */
+            ok: true;
+            /** @description The answering instance */
+            instance: string;
+            instances: components["schemas"]["ClusterInstance"][];
+            accounts: components["schemas"]["ClusterAccounts"];
+        } & {
+            [key: string]: unknown;
+        };
+        EventsPage: {
+            /**
+             * @description Always true on success
+             * @enum {boolean}
+             */
+            ok: true;
+            /** @description Events in cursor order, each the webhook body plus its `cursor` */
+            events: {
+                [key: string]: unknown;
+            }[];
+            /** @description Pass as `after` for the next page (or to /ws?after=) */
+            next: number;
+            hasMore: boolean;
+        } & {
+            [key: string]: unknown;
+        };
         AccountCounts: {
             total: number;
             /** @description Accounts shown `reconnecting` because WhatsApp stopped answering their keepalives while they said connected */
@@ -2312,6 +2405,8 @@ export interface components {
              * @enum {boolean}
              */
             ok: true;
+            /** @description The answering instance */
+            instance: string;
             /** @enum {string} */
             status: "ok";
             time: string;
@@ -2842,7 +2937,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description WhatsApp or the session host refused (`driver_error`, `media_unavailable`, `send_failed`) */
+        /** @description WhatsApp or the session host refused (`driver_error`, `media_unavailable`, `owner_unreachable`, `send_failed`) */
         E502: {
             headers: {
                 /** @description The request id (the caller's if sane) */
@@ -2853,7 +2948,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Unavailable for now; see Retry-After where given (`account_busy`, `account_capacity`, `busy`, `conversion_timeout`, `ffmpeg_missing`, `store_unavailable`, `unavailable`, `unhealthy`, `ws_capacity`, `ws_credential_capacity`) */
+        /** @description Unavailable for now; see Retry-After where given (`account_busy`, `account_capacity`, `account_moving`, `busy`, `conversion_timeout`, `ffmpeg_missing`, `store_unavailable`, `unavailable`, `unhealthy`, `ws_capacity`, `ws_credential_capacity`) */
         E503: {
             headers: {
                 /** @description The request id (the caller's if sane) */
@@ -4759,6 +4854,31 @@ export interface operations {
             503: components["responses"]["E503"];
         };
     };
+    cluster_cluster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request id (the caller's if sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterResponse"];
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            503: components["responses"]["E503"];
+        };
+    };
     dashboard_index: {
         parameters: {
             query?: never;
@@ -4976,6 +5096,38 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            503: components["responses"]["E503"];
+        };
+    };
+    cluster_events: {
+        parameters: {
+            query?: {
+                /** @description Events after this cursor (0: the oldest kept, WILDCAT_EVENT_RETENTION_HOURS) */
+                after?: number;
+                accountId?: string;
+                events?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request id (the caller's if sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventsPage"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
             503: components["responses"]["E503"];
         };
     };
@@ -5933,6 +6085,8 @@ export interface operations {
             query?: {
                 accountId?: string;
                 events?: string;
+                /** @description Replay the logged events after this cursor first (see GET /events) */
+                after?: number;
                 apiKey?: string;
             };
             header?: never;
