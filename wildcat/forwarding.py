@@ -128,10 +128,15 @@ class Forwarder:
         return self._unowned(account_id)
 
     def _unowned(self, account_id):
+        """Nobody holds the lease: answered here, unless the account should be online and
+        other instances are alive (then one of them may be taking it: it is moving). Alone,
+        this instance is the one that will take it (e.g. waiting for its start slot)."""
         account = self.runtime.store.get_account(account_id)
         if account is not None and wants_owner(account) and request.endpoint not in (
                 "accounts.delete_account",):
-            raise AccountMoving()
+            others = set(self.runtime.instances.live()) - {self.config.instance_id}
+            if others:
+                raise AccountMoving()
         return None
 
     def _refuse_unless_owner(self, account_id):
