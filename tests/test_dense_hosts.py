@@ -243,7 +243,7 @@ def test_real_neonize_keepalive_events_are_normalised():
 def test_a_deaf_connected_session_shows_reconnecting_and_is_counted(tmp_path):
     """Through the app: the account worker, a real SQLite store, the neonize driver with the
     fake client in a real child that stops hearing keepalive answers."""
-    from tests.conftest import make_store, test_config
+    from tests.util import make_store, test_config
     from wildcat.factory import create_app
 
     config = test_config(tmp_path, driver="neonize")

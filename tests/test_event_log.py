@@ -1,7 +1,7 @@
 """The event log's reader: cursor order, late commits waited out, replay + live without gap."""
 import json
 
-from tests.conftest import make_store, test_config
+from tests.util import make_store, test_config
 from tests.util import wait_until
 from wildcat.domain import now_ms
 from wildcat.services import event_log as event_log_module

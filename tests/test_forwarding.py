@@ -2,7 +2,7 @@
 the signed hop, the not-owner answer, account_moving, and the retry that lands at home."""
 import pytest
 
-from tests.conftest import test_config
+from tests.util import test_config
 from tests.util import connected_account, free_port
 from wildcat.domain import now_ms
 from wildcat.forwarding import FORWARD_HEADER, NOT_OWNER_HEADER, Forwarder, sign, verify

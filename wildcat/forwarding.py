@@ -39,6 +39,10 @@ LIVE_ENDPOINTS = {
     "accounts.disconnect", "accounts.logout", "accounts.pair", "accounts.get_qr",
     "accounts.get_qr_json", "messages.send_text", "messages.send_media", "messages.reply",
     "messages.react", "messages.delete", "messages.get_media", "chats.mark_read",
+    "chat_extras.send_location", "chat_extras.send_contact", "chat_extras.send_poll",
+    "chat_extras.send_sticker", "chat_extras.edit", "chat_extras.presence",
+    "chat_extras.check", "chat_extras.get_contact", "chat_extras.block",
+    "chat_extras.unblock", "chat_extras.status_text", "chat_extras.status_image",
 }
 # Blueprints whose every route drives the connection (group commands, the sandbox's phone).
 LIVE_BLUEPRINTS = ("groups", "sandbox", "sandbox_groups")
@@ -47,6 +51,7 @@ LIVE_BLUEPRINTS = ("groups", "sandbox", "sandbox_groups")
 STORED_ENDPOINTS = {
     "accounts.get_account", "accounts.update_account", "tokens.rotate_token",
     "messages.get_message", "chats.list_chats", "chats.chat_messages",
+    "chat_extras.list_contacts",
 }
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
               "trailers", "transfer-encoding", "upgrade", "host", "content-length", "expect",

@@ -18,6 +18,9 @@ from .chat_extras_status_image_body import ChatExtrasStatusImageBody
 from .chat_read_response import ChatReadResponse
 from .chats_response import ChatsResponse
 from .check_numbers import CheckNumbers
+from .cluster_accounts import ClusterAccounts
+from .cluster_instance import ClusterInstance
+from .cluster_response import ClusterResponse
 from .connect_attempt import ConnectAttempt
 from .connect_attempt_outcome import ConnectAttemptOutcome
 from .connection_response import ConnectionResponse
@@ -41,6 +44,8 @@ from .delivery_response import DeliveryResponse
 from .delivery_status import DeliveryStatus
 from .edit import Edit
 from .error import Error
+from .events_page import EventsPage
+from .events_page_events_item import EventsPageEventsItem
 from .fail_connects import FailConnects
 from .group import Group
 from .group_response import GroupResponse
@@ -156,6 +161,9 @@ __all__ = (
     "ChatReadResponse",
     "ChatsResponse",
     "CheckNumbers",
+    "ClusterAccounts",
+    "ClusterInstance",
+    "ClusterResponse",
     "ConnectAttempt",
     "ConnectAttemptOutcome",
     "ConnectionResponse",
@@ -179,6 +187,8 @@ __all__ = (
     "DeliveryStatus",
     "Edit",
     "Error",
+    "EventsPage",
+    "EventsPageEventsItem",
     "FailConnects",
     "Group",
     "GroupResponse",
