@@ -170,6 +170,12 @@ def test_the_sandbox_tour_through_the_package(wa, server, tmp_path):
         assert all(d.delivered_at is not None and d.created_at for d in deliveries)
         assert [d.id for d in wa.iter_deliveries(created_hook.id, page_size=4)] == \
             [d.id for d in deliveries]
+        logged = list(wa.iter_events(account_id="tour", events=["message.sent"], page_size=2))
+        assert text_id in [e["messageId"] for e in logged]
+        assert [e["cursor"] for e in logged] == sorted({e["cursor"] for e in logged})
+        later = list(wa.iter_events(after=logged[-1]["cursor"], account_id="tour",
+                                    events=["message.sent"]))
+        assert all(e["cursor"] > logged[-1]["cursor"] for e in later)
         again = wa.redeliver(deliveries[0].id)
         assert again.id == deliveries[0].id and again.status == DeliveryStatus.PENDING
         hook.wait_for(7)

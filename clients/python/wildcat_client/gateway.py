@@ -25,13 +25,14 @@ from .api.accounts import (accounts_account_status, accounts_connect, accounts_c
                            accounts_logout, accounts_pair, accounts_update_account,
                            tokens_rotate_token)
 from .api.chats import chats_chat_messages, chats_list_chats, chats_mark_read
+from .api.system import cluster_events
 from .api.messages import (messages_delete, messages_get_message, messages_react, messages_reply,
                            messages_send_media, messages_send_text)
 from .api.webhooks import (webhooks_create_webhook, webhooks_delete_webhook,
                            webhooks_list_deliveries, webhooks_list_webhooks, webhooks_redeliver,
                            webhooks_update_webhook)
 from .client import AuthenticatedClient, Client
-from .models import (Account, AccountCreatedResponse, AccountStatusResponse, Chat,
+from .models import (Account, AccountCreatedResponse, AccountStatusResponse, Chat, EventsPage,
                      ChatReadResponse, CreateAccount, CreateWebhook, CreateWebhookEventsItem,
                      Delete, Delivery, Error, Message, MessagesSendMediaBody,
                      MessagesSendMediaKind, Pair, QrJsonResponse, React, Reply, SendText,
@@ -298,6 +299,29 @@ class Wildcat:
             if len(page) < page_size:
                 return
             skip += len(page)
+
+    # -- the event log -----------------------------------------------------------------
+    def events(self, *, after: int = 0, account_id: str | None = None,
+               events: list[str] | None = None, limit: int = 100) -> EventsPage:
+        """One page of the event log after cursor `after` (`page.next_` continues it)."""
+        return _result(cluster_events.sync_detailed(
+            client=self.client, after=after, limit=limit,
+            account_id=UNSET if account_id is None else account_id,
+            events=UNSET if not events else ",".join(events)))
+
+    def iter_events(self, *, after: int = 0, account_id: str | None = None,
+                    events: list[str] | None = None,
+                    page_size: int = 100) -> Iterator[dict[str, Any]]:
+        """Every logged event after cursor `after`, oldest first, each a dict with its
+        `cursor` (resume later with `after=` the last one seen)."""
+        while True:
+            page = self.events(after=after, account_id=account_id, events=events,
+                               limit=page_size)
+            for item in page.events:
+                yield item.to_dict()
+            if not page.has_more or not page.events:
+                return
+            after = page.next_
 
     def redeliver(self, delivery_id: str) -> Delivery:
         return _result(webhooks_redeliver.sync_detailed(delivery_id,
