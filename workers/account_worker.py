@@ -67,6 +67,8 @@ class AccountWorker:
     def start(self, autoconnect=False, delay=0.0):
         """Start the thread; with `autoconnect`, reconnect a stored session after `delay`
         seconds (the supervisor spreads a restart's connects; commands run meanwhile)."""
+        if autoconnect:
+            self._adopt_stopped_status()
         self._thread = threading.Thread(target=self._run, args=(autoconnect, delay),
                                         name=self.name, daemon=True)
         self._thread.start()
@@ -288,6 +290,17 @@ class AccountWorker:
                                     previous=previous, reason=reason, **shown))
 
     # -- connecting ----------------------------------------------------------------------
+    def _adopt_stopped_status(self):
+        """An account stopped on purpose (disconnected, logged out) shows that status from
+        the moment its worker exists, not `not_started` until the thread first runs."""
+        try:
+            stored = self.store.get_account(self.account_id) or {}
+        except Exception:   # the thread reads it again, with retries, in _autoconnect
+            log.warning("account %s: stored status unreadable at start", self.account_id)
+            return
+        if stored.get("status") in domain.STAYS_DOWN:
+            self.current_status = stored["status"]
+
     def _autoconnect(self):
         account = self.account()
         if account.get("status") in (DISCONNECTED, LOGGED_OUT):
