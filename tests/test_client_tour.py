@@ -64,6 +64,16 @@ def wa(server, spec_hook):
         yield client
 
 
+def stored(wa, account_id, message_id):
+    """The message once the inbound pipeline has stored it (None while it is still 404)."""
+    try:
+        return wa.message(account_id, message_id)
+    except WildcatError as exc:
+        if exc.status != 404:
+            raise
+        return None
+
+
 def error_of(call, *args, **kwargs) -> WildcatError:
     with pytest.raises(WildcatError) as caught:
         call(*args, **kwargs)
@@ -130,8 +140,8 @@ def test_the_sandbox_tour_through_the_package(wa, server, tmp_path):
             from_=PEER, media=File(payload=io.BytesIO(photo), file_name="photo.png",
                                    mime_type="image/png"),
             type_=SandboxInboundFilesBodyType.IMAGE, caption="look")).message_id
-        received = wait_until(lambda: (m := wa.message("tour", inbound_photo)).media_id and m,
-                              message="inbound media stored")
+        received = wait_until(lambda: (m := stored(wa, "tour", inbound_photo)) and m.media_id
+                              and m, message="inbound media stored")
         assert received.from_ == PEER and not received.from_me and received.push_name is not None
         assert received.status == MessageStatus.RECEIVED and received.is_group is False
         assert wa.download_media("tour", inbound_photo, tmp_path / "in.png").read_bytes() == photo
