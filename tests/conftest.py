@@ -92,8 +92,10 @@ def make_driver(tmp_path):
     from workers.neonize.parent_driver import NeonizeDriver
     drivers = []
 
-    def make(factory="tests.fake_sessions:FakeSession", **kwargs):
+    def make(factory="tests.fake_sessions:FakeSession", accounts_per_host=None, **kwargs):
         config = types.SimpleNamespace(data_dir=str(tmp_path / "data"), log_level="WARNING")
+        if accounts_per_host is not None:
+            config.accounts_per_host = accounts_per_host
         driver = NeonizeDriver(config, session_factory=factory, **kwargs)
         drivers.append(driver)
         return driver

@@ -9,7 +9,6 @@ import os
 import subprocess
 import sys
 import threading
-import types
 
 import pytest
 
@@ -23,21 +22,13 @@ FAKE = "tests.fake_sessions:FakeSession"
 
 
 @pytest.fixture
-def make_driver(tmp_path):
-    drivers = []
-
+def make_driver(make_driver):
+    """conftest's make_driver with dense defaults: 3 accounts a host, quick restarts."""
     def make(factory=FAKE, accounts_per_host=3, **kwargs):
-        config = types.SimpleNamespace(data_dir=str(tmp_path / "data"), log_level="WARNING",
-                                       accounts_per_host=accounts_per_host)
         kwargs.setdefault("restart_backoff_base", 0.1)
         kwargs.setdefault("heartbeat_interval", 0.2)
-        driver = NeonizeDriver(config, session_factory=factory, **kwargs)
-        drivers.append(driver)
-        return driver
-
-    yield make
-    for driver in drivers:
-        driver.close()
+        return make_driver(factory, accounts_per_host=accounts_per_host, **kwargs)
+    return make
 
 
 def open_connected(driver, *account_ids):
