@@ -8,7 +8,7 @@ import time
 import pytest
 from PIL import Image
 
-from tests.util import connected_account, wait_until
+from tests.util import connected_account, named, wait_until
 
 ME = "15550001111@s.whatsapp.net"
 PEER = "919876543210@s.whatsapp.net"
@@ -37,10 +37,6 @@ def inbound(client, **body):
     response = client.post("/sandbox/accounts/bot/inbound", json=body)
     assert response.status_code == 200, response.json
     return response.json
-
-
-def named(events, name):
-    return [e for e in events if e["event"] == name]
 
 
 def image_bytes(fmt, size=(300, 200), color=(200, 10, 10, 255)):

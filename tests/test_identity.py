@@ -3,7 +3,7 @@ message and event, one chat per person, and the LID chat merged when the phone i
 late. Through the app factory on both stores with the sandbox playing WhatsApp."""
 import pytest
 
-from tests.util import connected_account, wait_until
+from tests.util import connected_account, named, wait_until
 from wildcat.drivers import base
 
 ME = "15550001111@s.whatsapp.net"
@@ -21,10 +21,6 @@ def inbound(client, **body):
     response = client.post("/sandbox/accounts/bot/inbound", json=body)
     assert response.status_code == 200, response.json
     return response.json
-
-
-def named(events, name):
-    return [e for e in events if e["event"] == name]
 
 
 def chat_ids(client):
