@@ -486,10 +486,11 @@ class AccountWorker:
         self._attempt = 0
         self._retry_at = None
         self.jid = data.get("jid") or self.jid
+        # stored before the status shows connected, so a reader of `connected` sees it
+        self.store.update_account(self.account_id, {"connectedAt": iso_now()})
         self.set_status(CONNECTED, "connected", jid=self.jid, pushName=data.get("pushName"),
                         lastError=None, errorKind=None, attempts=0, nextRetryAt=None,
                         until=None)
-        self.store.update_account(self.account_id, {"connectedAt": iso_now()})
         self.snapshots.request()
 
     def _on_disconnected(self, data):
