@@ -7,7 +7,7 @@ import threading
 import pytest
 import requests
 
-from tests.util import CHROMEDRIVER, CHROMIUM, ServerProcess, wait_until
+from tests.util import CHROMEDRIVER, CHROMIUM, ServerProcess, live_status, wait_until
 
 pytestmark = pytest.mark.skipif(
     not (CHROMIUM and CHROMEDRIVER),
@@ -35,7 +35,7 @@ def server(tmp_path_factory):
     wait_until(lambda: requests.get(proc.url + "/accounts/victim").json()["account"]["hasQR"],
                message="QR")
     assert requests.post(proc.url + "/sandbox/accounts/victim/scan", json={}).ok
-    wait_until(lambda: requests.get(proc.url + "/accounts/victim/status").json()["status"]
+    wait_until(lambda: live_status(proc.url, "victim")
                == "connected", message="connected")
     yield proc
     proc.stop()

@@ -3,14 +3,14 @@ import signal
 
 import requests
 
-from tests.util import ServerProcess, wait_until
+from tests.util import ServerProcess, live_status, wait_until
 
 FAST = {"WILDCAT_LEASE_TTL": "2", "WILDCAT_SUPERVISOR_INTERVAL": "0.2",
         "WILDCAT_RECONNECT_BACKOFF_BASE": "0.1", "WILDCAT_RECONNECT_BACKOFF_CAP": "0.5"}
 
 
 def status(server, account_id):
-    return requests.get(f"{server.url}/accounts/{account_id}/status").json()["status"]
+    return live_status(server.url, account_id)
 
 
 def owners(server):

@@ -6,7 +6,7 @@ import os
 import pytest
 import requests
 
-from tests.util import PDF, PEER, ServerProcess, ffprobe, image_bytes, wait_until
+from tests.util import PDF, PEER, ServerProcess, ffprobe, image_bytes, live_status, wait_until
 
 MB = 1024 * 1024
 
@@ -25,7 +25,7 @@ def connect(web, url, account_id, phone):
     wait_until(lambda: web.get(f"{url}/accounts/{account_id}").json()["account"]["hasQR"])
     assert web.post(f"{url}/sandbox/accounts/{account_id}/scan",
                      json={"phone": phone}).status_code == 200
-    wait_until(lambda: web.get(f"{url}/accounts/{account_id}/status").json()["status"]
+    wait_until(lambda: live_status(url, account_id, web)
                == "connected")
     return f"{phone}@s.whatsapp.net"
 

@@ -8,7 +8,7 @@ import time
 import pytest
 import requests
 
-from tests.util import ROOT, ServerProcess, make_store, test_config, wait_until
+from tests.util import ROOT, ServerProcess, make_store, test_config, live_status, wait_until
 from wildcat.config import ConfigError, load_config
 from wildcat.factory import create_app
 
@@ -98,7 +98,7 @@ def test_real_server_over_http_and_sigterm(tmp_path):
         assert requests.post(url + "/accounts", json={"id": "http"}).status_code == 201
         wait_until(lambda: requests.get(url + "/accounts/http").json()["account"]["hasQR"])
         assert requests.post(url + "/sandbox/accounts/http/scan", json={}).ok
-        wait_until(lambda: requests.get(url + "/accounts/http/status").json()["status"]
+        wait_until(lambda: live_status(url, "http")
                    == "connected")
         assert requests.get(url + "/nope").json()["code"] == "not_found"
     finally:
@@ -110,7 +110,7 @@ def test_real_server_over_http_and_sigterm(tmp_path):
 
     again = ServerProcess({}, data, port=server.port).start()
     try:
-        wait_until(lambda: requests.get(again.url + "/accounts/http/status").json()["status"]
+        wait_until(lambda: live_status(again.url, "http")
                    == "connected", timeout=15, message="reconnect after restart")
     finally:
         again.stop()

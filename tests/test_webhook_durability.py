@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from tests.receiver import Receiver
-from tests.util import ServerProcess, free_port, wait_until
+from tests.util import ServerProcess, free_port, live_status, wait_until
 
 ENV = {"WILDCAT_WEBHOOK_BACKOFF_BASE": "0.2", "WILDCAT_WEBHOOK_BACKOFF_CAP": "1",
        "WILDCAT_WEBHOOK_MAX_ATTEMPTS": "100", "WILDCAT_WEBHOOK_POLL_INTERVAL": "0.5",
@@ -49,7 +49,7 @@ def make_events(http, base):
         assert http.post(f"{base}/accounts", json={"id": f"acc{i}"}).status_code == 201
     wait_until(lambda: http.get(f"{base}/accounts/acc0").json()["account"]["hasQR"])
     assert http.post(f"{base}/sandbox/accounts/acc0/scan", json={}).status_code == 200
-    wait_until(lambda: http.get(f"{base}/accounts/acc0/status").json()["status"] == "connected")
+    wait_until(lambda: live_status(base, "acc0", http) == "connected")
     for i in range(20):
         response = http.post(f"{base}/sandbox/accounts/acc0/inbound",
                              json={"from": "919876543210", "text": f"message {i}"})

@@ -11,7 +11,7 @@ import requests
 import websocket
 from werkzeug.serving import make_server
 
-from tests.util import ServerProcess, free_port, make_store, test_config, wait_until
+from tests.util import ServerProcess, free_port, make_store, test_config, live_status, wait_until
 from wildcat.api.ws import check_api_key
 from wildcat.config import ConfigError, load_config
 from wildcat.errors import Unauthorized
@@ -225,7 +225,7 @@ def test_chat_extras_fields_reach_the_stream(server):
                                     "presence,call"))
     try:
         assert http.post(f"{base}/scan", json={"phone": "15550001111"}).status_code == 200
-        wait_until(lambda: http.get(f"{server.url}/accounts/extras/status").json()["status"]
+        wait_until(lambda: live_status(server.url, "extras", http)
                    == "connected")
         poll = http.post(f"{server.url}/accounts/extras/message/send/poll", json={
             "to": "+919876543210", "question": "Q?", "options": ["a", "b"]}).json()["messageId"]

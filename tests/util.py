@@ -35,6 +35,17 @@ def wait_until(condition, timeout=10.0, interval=0.02, message="condition"):
         time.sleep(interval)
 
 
+def live_status(url, account_id, http=requests):
+    """An account's live status through the server at `url`; None while the account is
+    between owners (503 account_moving: nobody holds its lease yet, e.g. just after a start)
+    or its owner has just died (502 owner_unreachable): answers a client retries."""
+    response = http.get(f"{url}/accounts/{account_id}/status")
+    if response.status_code in (502, 503):
+        assert response.json()["code"] in ("account_moving", "owner_unreachable")
+        return None
+    return response.json()["status"]
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
