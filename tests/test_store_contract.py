@@ -594,6 +594,59 @@ def test_event_log_cursors_filters_and_retention(store):
     assert store.append_event({"event": "qr", "accountId": "a1"}, 1) > cursors[-1]
 
 
+def test_an_event_and_its_deliveries_are_written_together(store):
+    """Each delivery's payload is the event with its cursor; a failing delivery write
+    leaves neither the event nor any delivery (SQLite: one transaction), or the event with
+    its deliveries still to create, which complete_fanout() creates once (MongoDB)."""
+    event = {"event": "message", "accountId": "a1", "text": "hi"}
+    cursor = store.append_event(event, 5, [delivery("d1", "w1"), delivery("d2", "w2")])
+    assert store.read_events(0) == [dict(event, cursor=cursor)]
+    for delivery_id in ("d1", "d2"):
+        assert store.get_delivery(delivery_id)["payload"] == dict(event, cursor=cursor)
+    assert store.complete_fanout(10**15) == 0
+    # d1 exists: the second event's first delivery collides.
+    if isinstance(store, SQLiteStore):
+        with pytest.raises(DuplicateKey):
+            store.append_event({"event": "qr", "accountId": "a1"}, 6,
+                               [delivery("d3"), delivery("d1")])
+        assert [e["cursor"] for e in store.read_events(0)] == [cursor]
+        assert store.get_delivery("d3") is None
+        return
+    real = store.db.deliveries.insert_many
+    store.db.deliveries.insert_many = lambda *a, **k: (_ for _ in ()).throw(
+        ConnectionError("the writer died here"))
+    try:
+        later = store.append_event({"event": "qr", "accountId": "a1"}, 6, [delivery("d3")])
+    finally:
+        store.db.deliveries.insert_many = real
+    assert store.get_delivery("d3") is None
+    assert store.complete_fanout(6) == 0                     # not older than the grace
+    assert store.complete_fanout(7) == 1
+    assert store.get_delivery("d3")["payload"] == {"event": "qr", "accountId": "a1",
+                                                   "cursor": later}
+    assert store.complete_fanout(10**15) == 0                # done once
+
+
+def test_atomic_groups_writes_and_runs_after_commit_hooks(store):
+    ran = []
+    with store.atomic():
+        store.insert_message("a1", msg("m1", 1))
+        store.after_commit(lambda: ran.append("committed"))
+        cursor = store.append_event({"event": "message.sent", "accountId": "a1"}, 1)
+        if isinstance(store, SQLiteStore):
+            assert ran == []                                  # not before the commit
+    assert ran == ["committed"] and store.get_message("a1", "m1") is not None
+    assert [e["cursor"] for e in store.read_events(0)] == [cursor]
+    if not isinstance(store, SQLiteStore):
+        return                                                # MongoDB: each write alone
+    with pytest.raises(RuntimeError):
+        with store.atomic():
+            store.insert_message("a1", msg("m2", 2))
+            store.after_commit(lambda: ran.append("rolled back"))
+            raise RuntimeError("the block failed")
+    assert store.get_message("a1", "m2") is None and ran == ["committed"]
+
+
 # -- instances ---------------------------------------------------------------------------
 def test_instances_register_beat_list_purge_remove(store):
     assert store.list_instances() == []

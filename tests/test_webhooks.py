@@ -377,32 +377,38 @@ def test_delivery_log_is_paginated_and_filtered(make_app, receivers):
 
 
 def test_fan_out_is_one_store_write_per_event(make_app, receivers):
-    """The webhook list is cached: publishing costs one batch insert, no webhook query."""
+    """The webhook list is cached: publishing costs one store call (the event with its two
+    deliveries), no webhook query."""
     app = make_app()
     runtime = app.extensions["wildcat"]
     client = app.test_client()
     register(client, receivers().url, events=["qr"])
     register(client, receivers().url, events=["*"])
     publish(app, qr="warm-up")
-    calls = {"list": 0, "create": 0}
+    calls = {"list": 0, "append": 0, "create": 0}
     store = runtime.store
-    original_list, original_create = store.list_webhooks, store.create_deliveries
+    originals = store.list_webhooks, store.append_event, store.create_deliveries
 
     def counting_list(*a, **kw):
         calls["list"] += 1
-        return original_list(*a, **kw)
+        return originals[0](*a, **kw)
+
+    def counting_append(event, at_ms, deliveries=()):
+        calls["append"] += 1
+        assert len(deliveries) == 2
+        return originals[1](event, at_ms, deliveries)
 
     def counting_create(docs):
         calls["create"] += 1
-        assert len(docs) == 2
-        return original_create(docs)
-    store.list_webhooks, store.create_deliveries = counting_list, counting_create
+        return originals[2](docs)
+    store.list_webhooks, store.append_event, store.create_deliveries = \
+        counting_list, counting_append, counting_create
     try:
         for i in range(50):
             publish(app, qr=str(i))
     finally:
-        store.list_webhooks, store.create_deliveries = original_list, original_create
-    assert calls == {"list": 0, "create": 50}
+        store.list_webhooks, store.append_event, store.create_deliveries = originals
+    assert calls == {"list": 0, "append": 50, "create": 0}
 
 
 # -- the private-address guard -------------------------------------------------------------
@@ -507,7 +513,8 @@ def test_sandbox_inbound_message_reaches_the_webhook(make_app, receivers):
 
 
 def test_store_outage_at_fan_out_does_not_lose_the_event(make_app, receivers, monkeypatch):
-    """The store refuses the delivery rows for a moment: they are written once it is back."""
+    """The store refuses the event and its delivery rows for a moment: they are written
+    once it is back, once."""
     from wildcat.store.base import StoreError
 
     app = make_app()
@@ -515,21 +522,23 @@ def test_store_outage_at_fan_out_does_not_lose_the_event(make_app, receivers, mo
     receiver = receivers(lambda r, n: (200, {}, b"ok"))
     hook = register(client, receiver.url, events=["qr"])
     store = app.extensions["wildcat"].store
-    real_create = store.create_deliveries
+    real_append = store.append_event
     refused = []
 
-    def flaky(docs):
+    def flaky(event, at_ms, deliveries=()):
         if len(refused) < 2:
-            refused.append(len(docs))
+            refused.append(len(deliveries))
             raise StoreError("store unreachable")
-        return real_create(docs)
+        return real_append(event, at_ms, deliveries)
 
-    monkeypatch.setattr(store, "create_deliveries", flaky)
+    monkeypatch.setattr(store, "append_event", flaky)
     publish(app, qr="during-outage")
     delivery = one_delivery(client, hook["id"], status="delivered")
-    assert len(refused) == 2
+    assert refused == [1, 1]
     assert delivery["payload"]["qr"] == "during-outage"
     wait_until(lambda: len(receiver.requests) == 1)
+    logged = [e for e in store.read_events(0, 100) if e.get("qr") == "during-outage"]
+    assert len(logged) == 1 and delivery["payload"]["cursor"] == logged[0]["cursor"]
 
 
 def test_webhook_lanes_are_spread_over_instances_each_delivery_once(tmp_path, receivers):

@@ -20,6 +20,8 @@ RECORD_BACKLOG = 1000      # results waiting to be stored before sending pauses
 # lease. Sending is per webhook lane, leased by one instance each (webhook_lane_leases.py).
 DISPATCH_LEASE = "webhook-dispatcher:"
 PURGE_INTERVAL = 3600.0    # seconds between purges of expired finished deliveries
+FANOUT_CHECK_INTERVAL = 30.0   # seconds between looks for events left without deliveries
+FANOUT_GRACE = 30.0        # an event's writer may still be creating them this long
 
 
 class WebhookDispatcher:
@@ -66,6 +68,7 @@ class WebhookDispatcher:
         self._thread, self._recorder, self._senders = None, None, []
         self.leading, self._lease_renew_at = False, 0.0
         self._next_purge = 0.0
+        self._next_fanout_check = 0.0
 
     # -- lifecycle -----------------------------------------------------------------------
     def start(self):
@@ -128,6 +131,7 @@ class WebhookDispatcher:
                 self.outbox.retry_unsaved()
                 if self._lead():
                     self._purge_expired()
+                    self._complete_fanouts()
                 timeout = min(self._cycle(), self._until_renewal())
                 errors = 0
             except Exception:
@@ -195,6 +199,19 @@ class WebhookDispatcher:
         purged = self.store.purge_deliveries(cutoff)
         if purged:
             log.info("webhook dispatcher: %d deliveries older than %g days expired", purged, days)
+
+    def _complete_fanouts(self):
+        """Deliveries of events whose writer died between logging the event and creating
+        them (MongoDB; SQLite writes both in one transaction), once they are FANOUT_GRACE
+        seconds old: created now, each once."""
+        if time.monotonic() < self._next_fanout_check:
+            return
+        self._next_fanout_check = time.monotonic() + FANOUT_CHECK_INTERVAL
+        done = self.store.complete_fanout(now_ms() - int(FANOUT_GRACE * 1000))
+        if done:
+            log.warning("webhook dispatcher: %d deliveries of interrupted events completed",
+                        done)
+            self._wake.set()
 
     def _until_renewal(self) -> float:
         return max(0.05, self._lease_renew_at - time.monotonic())

@@ -43,10 +43,12 @@ class EventLog:
         self._next_purge = 0.0
 
     # -- writers -------------------------------------------------------------------------
-    def append(self, event: dict) -> int:
+    def append(self, event: dict, deliveries=()) -> int:
+        """Log the event with its webhook deliveries (store.append_event); once only: an
+        event that has its cursor is logged already."""
         if "cursor" not in event:
-            event["cursor"] = self.store.append_event(event, now_ms())
-            self._wake.set()
+            event["cursor"] = self.store.append_event(event, now_ms(), deliveries)
+            self.store.after_commit(self._wake.set)
         return event["cursor"]
 
     # -- readers -------------------------------------------------------------------------

@@ -50,13 +50,16 @@ class OutboundPipeline:
         if result.raw is not None:
             msg["raw"] = result.raw
         try:
-            self.store.insert_message(account_id, msg)
-            touch_chat(self.store, account_id, msg)
+            # The message, its chat and its event (with its deliveries) in one transaction
+            # on SQLite: stored together, and one write lock per send instead of three.
+            with self.store.atomic():
+                self.store.insert_message(account_id, msg)
+                touch_chat(self.store, account_id, msg)
+                self.events.emit(message_event(domain.MESSAGE_SENT, account_id, msg))
         except Exception:
             log.exception("account %s: message %s was sent but could not be stored",
                           account_id, result.messageId)
             raise
-        self.events.emit(message_event(domain.MESSAGE_SENT, account_id, msg))
         log.debug("account %s: sent %s %s", account_id, request.kind, result.messageId)
         return msg
 

@@ -1,7 +1,10 @@
 """The last step of both pipelines: an event is appended to the store's event log (its
-cursor) and its webhook deliveries are written to the durable outbox, then the event is
-published to in-process subscribers (metrics) and the dispatcher is woken; /ws clients get
-it from the log (services/event_log.py), on every process.
+cursor) together with its webhook deliveries (one atomic store call: a crash cannot keep
+the one and lose the other), then the event is published to in-process subscribers
+(metrics) and the dispatcher is woken; /ws clients get it from the log
+(services/event_log.py), on every process. Inside a store `atomic()` block (the outbound
+pipeline stores a sent message and its event in one) the publication and the wake-up wait
+for the commit.
 
 `EventSink.emit(event)` is that step, called explicitly by the inbound pipeline, the
 outbound pipeline and the account worker (connection events) on the thread that produced
@@ -11,7 +14,8 @@ import collections
 import logging
 import threading
 
-from wildcat.services.webhooks import fan_out
+from wildcat.domain import now_ms
+from wildcat.services.webhooks import new_delivery
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +37,14 @@ class Outbox:
         self._lock = threading.Lock()
 
     def _write(self, event):
+        """The event's deliveries, written with the event (sets event["cursor"])."""
+        created = now_ms()
+        docs = [new_delivery(w, event, created) for w in self.registry.matching(event)]
         if self.event_log is not None:
-            self.event_log.append(event)    # sets event["cursor"] (once, kept on retries)
-        return fan_out(self.store, self.registry, event)
+            self.event_log.append(event, docs)
+        elif docs:
+            self.store.create_deliveries(docs)
+        return docs
 
     def record(self, event: dict) -> None:
         try:
@@ -51,7 +60,8 @@ class Outbox:
             self.on_written(())
             return
         if docs:
-            self.on_written([d["webhookId"] for d in docs])
+            ids = [d["webhookId"] for d in docs]
+            self.store.after_commit(lambda: self.on_written(ids))
 
     def retry_unsaved(self) -> None:
         """Write the deliveries of events the store refused earlier (raises while it still
@@ -81,4 +91,4 @@ class EventSink:
 
     def emit(self, event: dict) -> None:
         self.outbox.record(event)
-        self.bus.publish(event)
+        self.outbox.store.after_commit(lambda: self.bus.publish(event))

@@ -82,17 +82,6 @@ def new_delivery(webhook: dict, event: dict, created_ms: int) -> dict:
             "nextAttemptAt": created_ms, "createdAt": iso_now()}
 
 
-def fan_out(store, registry, event: dict) -> list[dict]:
-    """Write one delivery per matching webhook to the outbox, in one batch."""
-    hooks = registry.matching(event)
-    if not hooks:
-        return []
-    created = now_ms()
-    docs = [new_delivery(w, event, created) for w in hooks]
-    store.create_deliveries(docs)
-    return docs
-
-
 # -- views ----------------------------------------------------------------------------
 def public_webhook(webhook: dict, default_secret: str = "") -> dict:
     """A webhook as the API shows it; the secret never leaves the server."""

@@ -7,6 +7,7 @@ serialized protobuf of the WhatsApp message) and is kept as bytes. Record times
 `nextAttemptAt`/`expiresAt` are epoch milliseconds (int).
 """
 import abc
+import contextlib
 
 from wildcat.domain import MESSAGE_STATUSES
 
@@ -60,6 +61,19 @@ class Store(abc.ABC):
 
     def close(self) -> None:
         """Release connections."""
+
+    # -- units of work ---------------------------------------------------------------------
+    def atomic(self):
+        """A context manager grouping this thread's writes. SQLite: one transaction (all or
+        nothing, one write lock). MongoDB: each write stands alone (the pairs that must not
+        be split, an event and its deliveries, are made whole by the method that writes
+        them, see append_event)."""
+        return contextlib.nullcontext()
+
+    def after_commit(self, fn) -> None:
+        """Call `fn()` once the writes of the open `atomic()` block are committed (at once
+        when none is open, and on MongoDB)."""
+        fn()
 
     # -- accounts ------------------------------------------------------------------------
     @abc.abstractmethod
@@ -244,10 +258,22 @@ class Store(abc.ABC):
 
     # -- the event log (DESIGN §10: every event, ordered, with a cursor) ------------------
     @abc.abstractmethod
-    def append_event(self, event: dict, at_ms: int) -> int:
+    def append_event(self, event: dict, at_ms: int, deliveries=()) -> int:
         """Append a flat event (`event`, `accountId`, ...) and return its cursor: an int
         greater than every cursor handed out before. Cursors are unique but may commit out
-        of order under concurrent writers (readers handle gaps); `at_ms` is for retention."""
+        of order under concurrent writers (readers handle gaps); `at_ms` is for retention.
+
+        `deliveries` (webhook delivery docs whose `payload` is the event) are created with
+        it, each payload carrying the cursor: once this returns, a crash can no longer
+        leave the event without them. SQLite writes both in one transaction; MongoDB
+        writes the event with its deliveries inside (one document, atomic), then creates
+        them; `complete_fanout()` finishes what a crash interrupted. When this raises, the
+        event is not in the log."""
+
+    def complete_fanout(self, before_ms: int) -> int:
+        """Create the deliveries of events appended before `before_ms` whose writer died
+        between the event and its deliveries (MongoDB); how many were created."""
+        return 0
 
     @abc.abstractmethod
     def read_events(self, after: int, limit: int = 100, *, upto: int | None = None,

@@ -1,4 +1,6 @@
 """MongoDB backend: pymongo collections, media in GridFS (bucket `media`)."""
+import logging
+
 import gridfs
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import BulkWriteError, DuplicateKeyError
@@ -8,6 +10,8 @@ from wildcat.store.base import MESSAGE_STATUS_RANK, Store
 from wildcat.store.mongo_docs import (
     CHUNK_SIZE, NO_ID, MongoMediaFile, as_str, message_doc, msg_key, page, to_oid, translate,
     update_spec)
+
+log = logging.getLogger(__name__)
 
 
 class MongoStore(Store):
@@ -47,6 +51,7 @@ class MongoStore(Store):
         db.identities.create_index([("accountId", ASCENDING), ("pn", ASCENDING)])
         db.events.create_index([("accountId", ASCENDING), ("_id", ASCENDING)])
         db.events.create_index([("at", ASCENDING)])
+        db.events.create_index([("pending", ASCENDING)], sparse=True)
         # leases and snapshots are looked up by _id, which is always indexed.
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -331,15 +336,44 @@ class MongoStore(Store):
     # -- the event log -----------------------------------------------------------------
     # The cursor comes from a counter, then the event is inserted: two writers may commit
     # out of cursor order, which the readers (services/event_log.py) wait out.
-    def append_event(self, event, at_ms):
+    def append_event(self, event, at_ms, deliveries=()):
         counter = self.db.counters.find_one_and_update(
             {"_id": "events"}, {"$inc": {"seq": 1}}, upsert=True,
             return_document=ReturnDocument.AFTER)
         cursor = int(counter["seq"])
-        self.db.events.insert_one({
-            "_id": cursor, "accountId": event.get("accountId"), "name": event.get("event"),
-            "at": int(at_ms), "doc": {k: v for k, v in event.items() if k != "cursor"}})
+        record = {"_id": cursor, "accountId": event.get("accountId"),
+                  "name": event.get("event"), "at": int(at_ms),
+                  "doc": {k: v for k, v in event.items() if k != "cursor"}}
+        if deliveries:   # inside the event's own document: written together or not at all
+            record["pending"] = [dict(d, payload=None) for d in deliveries]
+        self.db.events.insert_one(record)
+        if deliveries:
+            try:
+                self._fan_out(record)
+            except Exception:   # the event is logged: complete_fanout() finishes it
+                log.exception("event %d: deliveries not created yet; completed later",
+                              cursor)
         return cursor
+
+    def _fan_out(self, record):
+        """Create the deliveries kept in an event's `pending` (those already created are
+        skipped), then drop them from the event."""
+        payload = dict(record["doc"], cursor=record["_id"])
+        docs = [dict(d, _id=as_str(d["_id"]), payload=payload) for d in record["pending"]]
+        try:
+            self.db.deliveries.insert_many(docs, ordered=False)
+        except BulkWriteError as exc:
+            if any(e.get("code") != 11000 for e in exc.details.get("writeErrors", [])):
+                raise
+        self.db.events.update_one({"_id": record["_id"]}, {"$unset": {"pending": ""}})
+        return len(docs)
+
+    def complete_fanout(self, before_ms):
+        done = 0
+        for record in self.db.events.find({"pending": {"$exists": True},
+                                           "at": {"$lt": int(before_ms)}}):
+            done += self._fan_out(record)
+        return done
 
     def read_events(self, after, limit=100, *, upto=None, account_id=None, events=None):
         bounds = {"$gt": int(after)}
@@ -491,5 +525,5 @@ CONTACT_FIELDS = {"_id": 0, "accountId": 0}
 
 
 # Every contract method reports driver failures as StoreError/DuplicateKey.
-for _name in Store.__abstractmethods__ | {"close"}:
+for _name in Store.__abstractmethods__ | {"close", "complete_fanout"}:
     setattr(MongoStore, _name, translate(getattr(MongoStore, _name)))

@@ -347,12 +347,16 @@ class SQLiteStore(SQLiteConnections, Store):
     # -- the event log -----------------------------------------------------------------
     # Writers are serialized (BEGIN IMMEDIATE, across processes too), so cursors commit in
     # order here; AUTOINCREMENT never reuses a purged cursor.
-    def append_event(self, event, at_ms):
+    def append_event(self, event, at_ms, deliveries=()):
+        doc = {k: v for k, v in event.items() if k != "cursor"}
         with self._write() as db:
-            return db.execute(
+            cursor = db.execute(
                 "INSERT INTO events (account_id, name, at, doc) VALUES (?, ?, ?, ?)",
-                (event.get("accountId"), event.get("event"), int(at_ms),
-                 dumps({k: v for k, v in event.items() if k != "cursor"}))).lastrowid
+                (event.get("accountId"), event.get("event"), int(at_ms), dumps(doc))).lastrowid
+            for delivery in deliveries:
+                self._insert(db, "deliveries", delivery_cols(
+                    dict(delivery, payload=dict(doc, cursor=cursor))))
+            return cursor
 
     def read_events(self, after, limit=100, *, upto=None, account_id=None, events=None):
         where, params = ["cursor > ?"], [int(after)]

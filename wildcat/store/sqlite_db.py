@@ -120,7 +120,13 @@ class SQLiteConnections:
 
     @contextlib.contextmanager
     def _write(self):
-        """One IMMEDIATE transaction: takes the write lock up front so reads can't go stale."""
+        """One IMMEDIATE transaction: takes the write lock up front so reads can't go stale.
+        Inside `atomic()` on this thread, the unit's transaction (no lock, BEGIN or COMMIT
+        of its own)."""
+        unit = getattr(self._held, "unit", None)
+        if unit is not None:
+            yield unit
+            return
         with self._lease() as db, self._wlock:
             lockfile = self._lock_fd()
             fcntl.flock(lockfile, fcntl.LOCK_EX)
@@ -135,6 +141,44 @@ class SQLiteConnections:
                     raise
             finally:
                 fcntl.flock(lockfile, fcntl.LOCK_UN)
+
+    @contextlib.contextmanager
+    def atomic(self):
+        """Every write of this thread inside the block in one transaction (nested blocks
+        join the outer one): all of them commit, or none. Functions given to
+        `after_commit()` meanwhile run once it has committed (and are dropped if it rolls
+        back). One transaction instead of several also takes the write lock once: with
+        many threads, a writer waiting for the GIL while holding that lock held up every
+        other writer."""
+        if getattr(self._held, "unit", None) is not None:
+            yield
+            return
+        self._held.after = []
+        try:
+            with self._write() as db:
+                self._held.unit = db
+                try:
+                    yield
+                finally:
+                    self._held.unit = None
+            after, self._held.after = self._held.after, None
+        except BaseException as exc:
+            self._held.after = None
+            if isinstance(exc, sqlite3.IntegrityError):   # e.g. the COMMIT itself failing
+                raise DuplicateKey(str(exc)) from exc
+            if isinstance(exc, sqlite3.Error):
+                raise StoreError(f"sqlite: {exc}") from exc
+            raise
+        for fn in after:
+            fn()
+
+    def after_commit(self, fn):
+        """Run `fn()` once the open `atomic()` block has committed; at once outside one."""
+        pending = getattr(self._held, "after", None)
+        if pending is None:
+            fn()
+        else:
+            pending.append(fn)
 
     def _lock_fd(self):
         """The lock file, opened by this process (a forked child opens its own: a shared
