@@ -283,6 +283,54 @@ def test_web_concurrency_three_workers_share_the_accounts(tmp_path):
         assert server.stop(signal.SIGTERM) == 0, server.log()
 
 
+def test_a_live_request_at_another_instance_is_relayed_to_its_owner(tmp_path):
+    """The receiving worker relays a plain live request (its bytes all read) to the owner
+    before Flask; a streamed body takes the Flask path. Both answer as the owner does,
+    keep the client's connection as asked, and keep a same-origin browser request
+    same-origin (the owner checks the original host)."""
+    data = str(tmp_path / "data")
+    env = {**CLUSTER_ENV, "LOG_LEVEL": "INFO"}
+    servers = [ClusterServer(env, data).start() for _ in range(2)]
+    try:
+        for server in servers:
+            server.ready()
+        urls = [s.url for s in servers]
+        create_and_scan(urls, ["r0", "r1"])
+        wait_until(lambda: spread(urls[0], 2) == [1, 1], timeout=30, message="1/1")
+        ids = [requests.get(u + "/health").json()["instance"] for u in urls]
+        owned = owners(urls[0])
+        account = owned[ids[1]][0]              # owned by the second, asked at the first
+        path = f"{urls[0]}/accounts/{account}/message/send"
+        body = {"to": "15559990000", "message": "relayed"}
+
+        with requests.Session() as http:
+            for _ in range(3):                  # one kept-alive client connection
+                answer = http.post(path, json=body)
+                assert answer.status_code == 200, answer.text
+                assert answer.headers["X-Wildcat-Instance"] == ids[1]
+            assert "relayed to " + ids[1] in servers[0].log()
+            bad = http.post(path, data=b'{"to": ', headers={"Content-Type": "application/json"})
+            assert bad.status_code == 400 and bad.json()["code"] == "invalid_json"
+            same_origin = http.post(path, json=body, headers={"Origin": urls[0]})
+            assert same_origin.status_code == 200, same_origin.text
+            foreign = http.post(path, json=body, headers={"Origin": "http://evil.example"})
+            assert foreign.status_code == 403 and foreign.json()["code"] == "cross_origin"
+            closing = http.post(path, json=body, headers={"Connection": "close"})
+            assert closing.status_code == 200 and closing.headers["Connection"] == "close"
+
+        # A chunked body is streamed by the Flask path, to the same owner.
+        chunks = iter([json.dumps(body).encode()])
+        streamed = requests.post(path, data=chunks, headers={
+            "Content-Type": "application/json", "Origin": urls[0]})
+        assert streamed.status_code == 200, streamed.text
+        assert streamed.headers["X-Wildcat-Instance"] == ids[1]
+        sent = requests.get(f"{urls[1]}/sandbox/accounts/{account}/sent").json()["sent"]
+        assert len([m for m in sent if m.get("text") == "relayed"]) == 6
+    finally:
+        for server in servers:
+            server.stop(signal.SIGTERM)
+
+
 def test_every_account_route_is_classified_live_or_stored(app):
     """A new account route must say whether it needs the owner (forwarded) or not."""
     from wildcat.forwarding import STORED_ENDPOINTS, is_live

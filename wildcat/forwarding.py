@@ -9,6 +9,9 @@ forwards a request that carries a valid one (no loops), and answers 503 `account
 with `X-Wildcat-Not-Owner` when it is no longer the owner, which makes the sender look the
 owner up once more and retry (bodies up to RETRY_BODY_BYTES are kept for that retry; larger
 ones stream and are retried only when the owner could not even be reached).
+
+Connections to owners are kept alive and reused (`OwnerConnections`): a new TCP connection
+per forwarded request cost more CPU, on both instances, than the request itself.
 """
 import hashlib
 import hmac
@@ -16,6 +19,7 @@ import http.client
 import io
 import logging
 import socket
+import threading
 import time
 import urllib.parse
 
@@ -32,6 +36,14 @@ NOT_OWNER_HEADER = "X-Wildcat-Not-Owner"
 SIGNATURE_MAX_AGE_MS = 5 * 60 * 1000
 RETRY_BODY_BYTES = 1024 * 1024
 CHUNK = 64 * 1024
+# A kept-alive connection idle longer than this is closed rather than reused: the owner's
+# gunicorn closes idle connections after its keep-alive (2 s), and a request written into a
+# connection the owner is closing would be lost in flight.
+IDLE_REUSE_MAX = 1.0
+IDLE_PER_OWNER = 32
+# What a kept-alive connection that the owner closed meanwhile raises on its next request;
+# nothing of that request was read by the owner, so it is sent again on a new connection.
+STALE_ERRORS = (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError)
 # Routes that need the account's live connection (or its live state); everything else is
 # a read of stored data that any instance answers.
 LIVE_ENDPOINTS = {
@@ -53,6 +65,8 @@ STORED_ENDPOINTS = {
     "messages.get_message", "chats.list_chats", "chats.chat_messages",
     "chat_extras.list_contacts",
 }
+# What request_target() leaves unquoted in a path (the signed form).
+PATH_SAFE = "/:@!$&'()*+,;=-._~"
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
               "trailers", "transfer-encoding", "upgrade", "host", "content-length", "expect",
               FORWARD_HEADER.lower()}
@@ -61,7 +75,7 @@ HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authoriza
 def request_target() -> str:
     """The request's path and query as sent on the wire (signed by the sender, checked by
     the receiver: both compute it the same way)."""
-    target = urllib.parse.quote(request.path, safe="/:@!$&'()*+,;=-._~")
+    target = urllib.parse.quote(request.path, safe=PATH_SAFE)
     if request.query_string:
         target += "?" + request.query_string.decode("latin-1")
     return target
@@ -98,6 +112,7 @@ class Forwarder:
         self.runtime = runtime
         self.config = runtime.config
         self.timeout = max(60.0, self.config.command_timeout * 5 + 10)
+        self.connections = OwnerConnections(self.timeout)
 
     # -- the hook ------------------------------------------------------------------------
     def before_request(self):
@@ -117,10 +132,11 @@ class Forwarder:
             return None
         return self.forward(account_id, owner, path)
 
-    def owner(self, account_id):
+    def owner(self, account_id, endpoint=None):
         """(instance id, address) of the live owner when it is another instance; None to
         answer here (ours, or nobody's and not expected online); AccountMoving while an
-        account that should be online has no owner."""
+        account that should be online has no owner. `endpoint`: the route's (the current
+        request's by default)."""
         lease = self.runtime.store.get_lease(account_id)
         me = self.config.instance_id
         if lease is not None and lease["expiresAt"] > now_ms():
@@ -130,14 +146,14 @@ class Forwarder:
             if not address:
                 raise AccountMoving(retry_after=self._ttl_left(lease))
             return lease["owner"], address
-        return self._unowned(account_id)
+        return self._unowned(account_id, endpoint or request.endpoint)
 
-    def _unowned(self, account_id):
+    def _unowned(self, account_id, endpoint):
         """Nobody holds the lease: answered here, unless the account should be online and
         other instances are alive (then one of them may be taking it: it is moving). Alone,
         this instance is the one that will take it (e.g. waiting for its start slot)."""
         account = self.runtime.store.get_account(account_id)
-        if account is not None and wants_owner(account) and request.endpoint not in (
+        if account is not None and wants_owner(account) and endpoint not in (
                 "accounts.delete_account",):
             others = set(self.runtime.instances.live()) - {self.config.instance_id}
             if others:
@@ -151,7 +167,7 @@ class Forwarder:
         if not mine and lease is not None and lease["expiresAt"] > now_ms():
             raise AccountMoving(not_owner=True)
         if not mine:
-            self._unowned(account_id)
+            self._unowned(account_id, request.endpoint)
 
     def _ttl_left(self, lease):
         return max(1, (lease["expiresAt"] - now_ms()) / 1000)
@@ -183,7 +199,7 @@ class Forwarder:
             else:
                 retry = upstream.status == 503 and upstream.getheader(NOT_OWNER_HEADER)
                 if not retry or attempt == 2 or not replayable:
-                    return self._relay(conn, upstream, instance_id, started)
+                    return self._relay(conn, address, upstream, instance_id, started)
                 conn.close()
             if not replayable and body is not request.stream:
                 raise AccountMoving()
@@ -197,6 +213,95 @@ class Forwarder:
         raise AccountMoving()
 
     def _send(self, address, path, body, length):
+        """(connection, response head) of the request sent to `address`. A kept-alive
+        connection is used when the body can be sent again (a stale one then costs a resend
+        on a new connection); a streamed body always gets a new one."""
+        can_resend = not (request.method not in ("GET", "HEAD") and
+                          not isinstance(body, io.BytesIO))
+        conn = self.connections.take(address) if can_resend else None
+        if conn is not None:
+            try:
+                return conn, self._request(conn, address, path, body, length)
+            except STALE_ERRORS:
+                conn.close()
+                if isinstance(body, io.BytesIO):
+                    body.seek(0)
+        conn = self.connections.open(address)
+        try:
+            return conn, self._request(conn, address, path, body, length)
+        except BaseException:
+            conn.close()
+            raise
+
+    def _request(self, conn, address, path, body, length):
+        parts = urllib.parse.urlsplit(address)
+        target = (parts.path.rstrip("/") + path) if parts.path else path
+        conn.putrequest(request.method, target, skip_accept_encoding=True)
+        for key, value in request.headers.items():
+            if key.lower() not in HOP_BY_HOP:
+                conn.putheader(key, value)
+        if "X-Forwarded-Host" not in request.headers:    # the origin check's host
+            conn.putheader("X-Forwarded-Host", request.host)
+        conn.putheader(FORWARD_HEADER, sign(self.config.cluster_secret,
+                                            self.config.instance_id, request.method, path))
+        chunked = length is None and request.method not in ("GET", "HEAD")
+        if chunked:
+            conn.putheader("Transfer-Encoding", "chunked")
+        elif length is not None:
+            conn.putheader("Content-Length", str(length))
+        conn.endheaders()
+        if request.method not in ("GET", "HEAD"):
+            while True:
+                chunk = body.read(CHUNK)
+                if not chunk:
+                    break
+                conn.send(b"%x\r\n%s\r\n" % (len(chunk), chunk) if chunked else chunk)
+            if chunked:
+                conn.send(b"0\r\n\r\n")
+        return conn.getresponse()
+
+    def _relay(self, conn, address, upstream, instance_id, started):
+        headers = [(k, v) for k, v in upstream.getheaders()
+                   if k.lower() not in HOP_BY_HOP or k.lower() == "content-length"]
+        headers.append(("X-Wildcat-Instance", instance_id))
+
+        def stream():
+            done = False
+            try:
+                while True:
+                    chunk = upstream.read1(CHUNK) if hasattr(upstream, "read1") else \
+                        upstream.read(CHUNK)
+                    if not chunk:
+                        break
+                    yield chunk
+                # read1() leaves a response whose length ran out open: close it, or the
+                # connection would refuse its next request (ResponseNotReady).
+                upstream.close()
+                done = True
+            finally:
+                # Read to its end, the connection carries the next forwarded request; cut
+                # short (the client went away), what is left of the answer is unread: closed.
+                if done and not upstream.will_close:
+                    self.connections.give_back(address, conn)
+                else:
+                    conn.close()
+
+        FORWARD_SECONDS.observe(time.monotonic() - started)
+        return Response(stream(), status=upstream.status, headers=headers,
+                        direct_passthrough=True)
+
+
+class OwnerConnections:
+    """Kept-alive connections to owners, by address: at most IDLE_PER_OWNER idle each,
+    none reused after IDLE_REUSE_MAX seconds idle."""
+
+    def __init__(self, timeout):
+        self.timeout = timeout
+        self._idle = {}            # address -> [(idle since, connection)], newest last
+        self._lock = threading.Lock()
+
+    def open(self, address):
+        """A new connection (raises _NotReached when the owner does not accept it)."""
         parts = urllib.parse.urlsplit(address)
         cls = (http.client.HTTPSConnection if parts.scheme == "https"
                else http.client.HTTPConnection)
@@ -208,52 +313,31 @@ class Forwarder:
             raise _NotReached(str(exc)) from None
         # headers and body go out as written: no Nagle wait for the owner's delayed ACK
         conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        target = (parts.path.rstrip("/") + path) if parts.path else path
-        conn.putrequest(request.method, target, skip_accept_encoding=True)
-        for key, value in request.headers.items():
-            if key.lower() not in HOP_BY_HOP:
-                conn.putheader(key, value)
-        conn.putheader(FORWARD_HEADER, sign(self.config.cluster_secret,
-                                            self.config.instance_id, request.method, path))
-        chunked = length is None and request.method not in ("GET", "HEAD")
-        if chunked:
-            conn.putheader("Transfer-Encoding", "chunked")
-        elif length is not None:
-            conn.putheader("Content-Length", str(length))
-        conn.endheaders()
-        try:
-            if request.method not in ("GET", "HEAD"):
-                while True:
-                    chunk = body.read(CHUNK)
-                    if not chunk:
-                        break
-                    conn.send(b"%x\r\n%s\r\n" % (len(chunk), chunk) if chunked else chunk)
-                if chunked:
-                    conn.send(b"0\r\n\r\n")
-            return conn, conn.getresponse()
-        except BaseException:
-            conn.close()
-            raise
+        return conn
 
-    def _relay(self, conn, upstream, instance_id, started):
-        headers = [(k, v) for k, v in upstream.getheaders()
-                   if k.lower() not in HOP_BY_HOP or k.lower() == "content-length"]
-        headers.append(("X-Wildcat-Instance", instance_id))
+    def take(self, address):
+        """The most recently used idle connection to `address`, or None; those idle too
+        long are closed on the way."""
+        fresh_after = time.monotonic() - IDLE_REUSE_MAX
+        with self._lock:
+            idle = self._idle.get(address, [])     # oldest first: appended as given back
+            cut = 0
+            while cut < len(idle) and idle[cut][0] < fresh_after:
+                cut += 1
+            stale = [conn for _, conn in idle[:cut]]
+            del idle[:cut]
+            conn = idle.pop()[1] if idle else None
+        for old in stale:
+            old.close()
+        return conn
 
-        def stream():
-            try:
-                while True:
-                    chunk = upstream.read1(CHUNK) if hasattr(upstream, "read1") else \
-                        upstream.read(CHUNK)
-                    if not chunk:
-                        break
-                    yield chunk
-            finally:
-                conn.close()
-
-        FORWARD_SECONDS.observe(time.monotonic() - started)
-        return Response(stream(), status=upstream.status, headers=headers,
-                        direct_passthrough=True)
+    def give_back(self, address, conn):
+        with self._lock:
+            idle = self._idle.setdefault(address, [])
+            if len(idle) < IDLE_PER_OWNER:
+                idle.append((time.monotonic(), conn))
+                return
+        conn.close()
 
 
 def _restore_body(body):
@@ -282,6 +366,8 @@ class _Chain(io.RawIOBase):
 
 def register_forwarding(app, runtime):
     """Install the owner-forwarding hook (after auth: a bad credential stops here)."""
+    from wildcat.owner_relay import OwnerRelay
     forwarder = app.extensions["wildcat_forwarder"] = Forwarder(runtime)
+    app.extensions["wildcat_relay"] = OwnerRelay(app, forwarder)   # the worker's fast path
     app.before_request(forwarder.before_request)
 

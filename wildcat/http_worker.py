@@ -313,6 +313,11 @@ class GuardedThreadWorker(ThreadWorker):
         prebuffered = getattr(conn, "prebuffered", None)
         if prebuffered:
             conn.prebuffered = None
+            relay = getattr(self.wsgi, "extensions", {}).get("wildcat_relay")
+            if relay is not None and not conn.streams_body:
+                kept = relay.relay(prebuffered, conn.sock.raw, closing=not self.alive)
+                if kept is not None:        # answered by the account's owner
+                    return kept
             conn.parser.unreader.unread(prebuffered)
         timeouts = self.timeouts
         conn.sock.arm(timeouts.body_idle, timeouts.header + timeouts.body)
