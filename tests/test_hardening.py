@@ -179,6 +179,53 @@ def test_account_cap_is_a_503_with_a_clear_message(make_app):
     assert "limit 2" in full.json["error"]
 
 
+def test_the_account_cap_is_per_instance(tmp_path):
+    """Two instances on one store hold twice what one can: the API counts the live
+    instances, and each instance stops taking leases at its own capacity (the standby
+    workers of accounts owned elsewhere hold no session and do not count)."""
+    apps = []
+    for name in ("first", "second"):
+        app = create_app(test_config(tmp_path / name, max_accounts=2, lease_ttl=1.5),
+                         store=make_store("sqlite", tmp_path))
+        app.extensions["wildcat"].start()
+        apps.append(app)
+    try:
+        wait_until(lambda: all(len(a.extensions["wildcat"].instances.refresh()) == 2
+                               for a in apps), message="two live instances")
+        client = apps[0].test_client()
+        for n in range(4):
+            assert client.post("/accounts", json={"id": f"c{n}"}).status_code == 201
+        full = client.post("/accounts", json={"id": "c4"})
+        assert full.status_code == 503 and full.json["code"] == "account_capacity"
+        assert full.json["details"] == {"limit": 4, "perInstance": 2, "instances": 2}
+    finally:
+        for app in apps:
+            app.extensions["wildcat"].stop(timeout=10)
+
+
+def test_an_instance_takes_no_lease_above_its_capacity(tmp_path):
+    from workers.placement import Placement
+
+    class TwoInstances:
+        def live(self):
+            return {"i1": {}, "i2": {}}
+
+    store = make_store("sqlite", tmp_path)
+    placement = Placement(store, TwoInstances(), "i1", capacity=lambda: 2)
+    placement.observe({f"a{n}": {"status": "connected"} for n in range(6)})
+    now = int(time.time() * 1000)
+    assert store.acquire_lease("a0", "i1", 60_000, now)
+    with placement.taking(fair=False) as allowed:
+        assert allowed                                    # 1 held, capacity 2
+    assert store.acquire_lease("a1", "i1", 60_000, now)
+    with placement.taking(fair=False) as allowed:
+        assert not allowed                                # at capacity, even when forced
+    other = Placement(store, TwoInstances(), "i2", capacity=lambda: 2)
+    other.observe({f"a{n}": {"status": "connected"} for n in range(6)})
+    with other.taking() as allowed:
+        assert allowed                                    # the other instance has room
+
+
 def test_a_worker_that_keeps_dying_is_not_restarted_in_a_tight_loop(tmp_path):
     """A worker thread that dies at once, every time (what a start-up failing on EMFILE
     did): restarts come after growing delays, not at every 0.05 s supervisor pass. The

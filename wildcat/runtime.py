@@ -19,6 +19,7 @@ class Runtime:
     """Built by create_app (no threads); `start()` once the server process exists."""
 
     def __init__(self, config, store, driver):
+        from wildcat.capacity import account_capacity
         from wildcat.services.identity import IdentityBook
         from wildcat.services.inbound import InboundPipeline
         from wildcat.services.outbound import OutboundPipeline
@@ -43,7 +44,8 @@ class Runtime:
         self.inbound = InboundPipeline(store, self.events, identities=self.identities)
         self.outbound = OutboundPipeline(store, self.events)
         self.instances = InstanceRegistry(config, store)   # this process in the cluster
-        self.placement = Placement(store, self.instances, config.instance_id)
+        self.placement = Placement(store, self.instances, config.instance_id,
+                                   capacity=lambda: account_capacity(config))
         self.supervisor = Supervisor(config, store, driver, self.events, inbound=self.inbound,
                                      outbound=self.outbound, placement=self.placement)
         self.dispatcher = WebhookDispatcher(config, store, self.outbox, self.instances)

@@ -332,10 +332,11 @@ class AccountWorker:
 
     def _take_lease(self, force):
         """The lease, when placement lets this instance take one more account (an explicit
-        connect always may: rebalancing moves it later)."""
-        if self.lease.held or force or self.placement is None:
+        connect may go above the fair share, rebalancing moves it later; never above the
+        process's capacity)."""
+        if self.lease.held or self.placement is None:
             return self.lease.acquire()
-        with self.placement.taking() as allowed:
+        with self.placement.taking(fair=not force) as allowed:
             return allowed and self.lease.acquire()
 
     def _open(self, retry=False, force=False):

@@ -3,6 +3,7 @@ import contextlib
 import logging
 import math
 import threading
+import time
 
 from wildcat.domain import now_ms, wants_owner
 
@@ -23,10 +24,15 @@ class Placement:
     it holds less, and gives away what it holds above it while another instance has room.
     """
 
-    def __init__(self, store, registry, instance_id):
+    def __init__(self, store, registry, instance_id, capacity=None):
         self.store, self.registry, self.instance_id = store, registry, instance_id
+        # The accounts this process can hold (wildcat/capacity.py): a hard ceiling, where
+        # the fair share is a target. Standby workers of accounts held elsewhere hold no
+        # session and do not count.
+        self.capacity = capacity or (lambda: math.inf)
         self._lock = threading.Lock()
         self._accounts = None            # account id -> wants an owner (None: not observed)
+        self._full_logged = 0.0
 
     def observe(self, accounts: dict):
         """The stored accounts by id, as the Supervisor last read them."""
@@ -50,15 +56,22 @@ class Placement:
         return fair_share(wanting, live)
 
     @contextlib.contextmanager
-    def taking(self):
+    def taking(self, fair=True):
         """Hold while deciding and taking a lease, so this process's workers don't overshoot
-        together; yields whether this instance may take one more account."""
+        together; yields whether this instance may take one more account: below its
+        capacity and (when `fair`) below its fair share."""
         with self._lock:
             if self._accounts is None:
                 yield True               # not observed yet (tests, first start): no limit
                 return
             held = self.holdings()
-            yield len(held.get(self.instance_id, [])) < max(1, self.share(held))
+            mine = len(held.get(self.instance_id, []))
+            room = mine < self.capacity()
+            if not room and time.monotonic() > self._full_logged + 60:
+                self._full_logged = time.monotonic()
+                log.error("instance %s holds %d accounts, its capacity (WILDCAT_MAX_ACCOUNTS "
+                          "or the open-files limit): it takes no more", self.instance_id, mine)
+            yield room and (not fair or mine < max(1, self.share(held)))
 
     def to_give(self, movable=lambda account_id: True) -> list:
         """The account ids to hand over now: what this instance holds above its share, while

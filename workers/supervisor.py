@@ -4,7 +4,6 @@ import random
 import threading
 import time
 
-from wildcat.capacity import account_capacity
 from wildcat.domain import CONNECTED, STAYS_DOWN, backoff_delay, now_ms, wants_owner
 from workers.account_worker import AccountWorker
 
@@ -32,7 +31,6 @@ class Supervisor:
         self.name = "supervisor"
         self._workers = {}
         self._restarts = {}           # account id -> (failures, monotonic time of next try)
-        self._refused = set()         # accounts not started for lack of room (logged once)
         self._lock = threading.RLock()
         self._stop_event = threading.Event()
         self._thread = None
@@ -43,9 +41,8 @@ class Supervisor:
             self.placement.observe({a["_id"]: a for a in accounts})
         delays = start_delays(accounts, self.config.start_spread_seconds)
         for account in accounts:
-            if self._room_for(account["_id"]):
-                self._spawn(account["_id"], autoconnect=self.config.auto_connect_on_start,
-                            delay=delays.get(account["_id"], 0.0))
+            self._spawn(account["_id"], autoconnect=self.config.auto_connect_on_start,
+                        delay=delays.get(account["_id"], 0.0))
         self._thread = threading.Thread(target=self._watch, name=self.name, daemon=True)
         self._thread.start()
 
@@ -129,9 +126,8 @@ class Supervisor:
                 log.warning("account %s: worker thread died, restarting it", account_id)
                 self._spawn(account_id, autoconnect=True)
         for account_id in stored.keys() - known.keys():
-            if self._room_for(account_id):
-                log.info("account %s: found in the store, starting its worker", account_id)
-                self._spawn(account_id, autoconnect=True)
+            log.info("account %s: found in the store, starting its worker", account_id)
+            self._spawn(account_id, autoconnect=True)
         if self.placement is not None and not self._stop_event.is_set():
             self._place(stored)
 
@@ -155,20 +151,9 @@ class Supervisor:
                          account_id)
                 worker.hand_over()
 
-    # -- hardening: bounded accounts, no tight restart loop ----------------------------
-    def _room_for(self, account_id):
-        """False (logged once) when this process already holds as many accounts as it can."""
-        with self._lock:
-            held = len(self._workers)
-        limit = account_capacity(self.config)
-        if held < limit:
-            return True
-        if account_id not in self._refused:
-            self._refused.add(account_id)
-            log.error("account %s: not started: this process holds %d accounts, its limit "
-                      "(WILDCAT_MAX_ACCOUNTS or the open-files limit)", account_id, limit)
-        return False
-
+    # -- hardening: no tight restart loop -------------------------------------------------
+    # (How many accounts this process holds is bounded where it takes their leases:
+    # Placement.taking() stops at its capacity. A worker without the lease holds no session.)
     def _restart_due(self, account_id):
         """A worker that keeps dying is restarted after a growing, jittered delay."""
         failures, due = self._restarts.get(account_id, (0, 0.0))

@@ -84,11 +84,17 @@ def _check_room_and_collection(runtime, account_id, collection):
     accounts = runtime.store.list_accounts()
     if any(a["_id"] == account_id for a in accounts):
         raise AccountExists()
-    limit = account_capacity(runtime.config)
+    per_instance = account_capacity(runtime.config)
+    instances = max(1, len(runtime.instances.live()))
+    limit = per_instance * instances         # the instances of one deployment are alike
     if len(accounts) >= limit:
-        raise AccountCapacity(f"This server holds {len(accounts)} accounts, as many as it can "
-                              f"(limit {limit}: WILDCAT_MAX_ACCOUNTS or the open-files limit)",
-                              details={"limit": limit})
+        where = "This server holds" if instances == 1 else \
+            f"The {instances} instances sharing this store hold"
+        raise AccountCapacity(f"{where} {len(accounts)} accounts, as many as they can "
+                              f"(limit {per_instance} per instance: WILDCAT_MAX_ACCOUNTS or "
+                              "the open-files limit)",
+                              details={"limit": limit, "perInstance": per_instance,
+                                       "instances": instances})
     for other in accounts:
         if other["_id"] != account_id and domain.collection_name(other) == collection:
             raise CollectionInUse()
