@@ -3,9 +3,15 @@ fast a dead server's accounts come back, and how late an event reaches /ws on an
 
 Starts real `python app.py` servers (sandbox driver, send rate limit off, temp data dirs):
 1. throughput: a WEB_CONCURRENCY=1 server and a WEB_CONCURRENCY=2 server, each with
-   `--accounts` connected accounts; `--clients` client processes (raw http.client,
-   keep-alive) hammer GET .../chats, then POST .../message/send, for `--seconds` each; the
-   figure is the ratio 2 workers / 1 worker, measured in the same run;
+   `--accounts` connected accounts; `--connections` keep-alive connections of the lean load
+   generator (bench/loadgen.py: one thread, a few tens of microseconds per request, so the
+   server gets the cores) cycle through GET .../chats, then POST .../message/send, for
+   `--seconds` each, `--runs` times, alternating the two servers; the figures are the
+   medians and the ratio 2 workers / 1 worker. Sends go to the public port, where a
+   request for an account the other worker owns is relayed to it (random routing, as
+   behind any load balancer), and on the 2-worker server also straight to each account's
+   owner (its private address, from GET /cluster: owner routing). The servers' CPU seconds
+   per request are given too: unlike rates, they hold on a busy machine;
 2. forwarding: on the 2-worker server, sequential sends to an account through its owner's
    private address (direct) and through the other worker's (forwarded): p50/p99 ms;
 3. event lag: a /ws client on one worker, sends on accounts the other worker owns; the lag
@@ -18,12 +24,10 @@ Prints a JSON object as the last line.
 import argparse
 import http.client
 import json
-import multiprocessing
 import os
 import signal
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 
@@ -33,6 +37,7 @@ import websocket
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from tests.test_cluster import ClusterServer, cluster, create_and_scan, spread  # noqa: E402
 from tests.util import wait_until  # noqa: E402
+import loadgen  # noqa: E402  (bench/, beside this script)
 
 PEER = "15559990000"
 ENV = {"WILDCAT_SEND_RATE_PER_MINUTE": "0", "WILDCAT_SUPERVISOR_INTERVAL": "0.3",
@@ -44,47 +49,56 @@ def pct(values, p):
     return round(values[min(len(values) - 1, int(len(values) * p / 100))], 2)
 
 
-def _client(url, kind, accounts, seconds, threads, out):
-    parts = urllib.parse.urlsplit(url)
-    stop_at = time.monotonic() + seconds
-    counts = [0] * threads
+def server_cpu(server):
+    """CPU seconds (user + system) used so far by the server's gunicorn workers."""
+    total = 0.0
+    with open(f"/proc/{server.proc.pid}/task/{server.proc.pid}/children") as f:
+        pids = f.read().split()
+    for pid in pids:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def requests_for(kind, names):
     body = json.dumps({"to": PEER, "message": "bench"}).encode()
-
-    def loop(i):
-        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-        n = 0
-        while time.monotonic() < stop_at:
-            account = accounts[(i + n) % len(accounts)]
-            n += 1
-            if kind == "chats":
-                conn.request("GET", f"/accounts/{account}/chats")
-            else:
-                conn.request("POST", f"/accounts/{account}/message/send", body,
-                             {"Content-Type": "application/json"})
-            response = conn.getresponse()
-            response.read()
-            if response.status == 200:
-                counts[i] += 1
-    pool = [threading.Thread(target=loop, args=(i,)) for i in range(threads)]
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join()
-    out.put(sum(counts))
+    if kind == "chats":
+        return [("GET", f"/accounts/{n}/chats", None) for n in names]
+    return [("POST", f"/accounts/{n}/message/send", body) for n in names]
 
 
-def throughput(url, kind, accounts, seconds, clients, threads):
-    """Requests per second from `clients` processes of `threads` keep-alive threads."""
-    out = multiprocessing.Queue()
-    procs = [multiprocessing.Process(target=_client,
-                                     args=(url, kind, accounts, seconds, threads, out))
-             for _ in range(clients)]
-    for p in procs:
-        p.start()
-    total = sum(out.get() for _ in procs)
-    for p in procs:
-        p.join()
-    return round(total / seconds, 1)
+def plan_for(server, kind, names, connections, routing):
+    """The load generator's connections: all to the public port ("random": the kernel
+    gives each to a worker), or each to one owner's private address with its accounts."""
+    if routing == "random":
+        port = urllib.parse.urlsplit(server.url).port
+        return [("127.0.0.1", port, requests_for(kind, names))] * connections
+    plan = []
+    instances = [i for i in cluster(server.url)["instances"] if i["alive"]]
+    for instance in instances:
+        parts = urllib.parse.urlsplit(instance["address"])
+        mine = [n for n in names if n in instance["accounts"]]
+        plan += [(parts.hostname, parts.port, requests_for(kind, mine))] * \
+            (connections // len(instances))
+    return plan
+
+
+def throughput(server, kind, names, seconds, connections, routing="random"):
+    """{rate: ok requests/s, cpu_ms: server CPU ms per request, errors}."""
+    plan = plan_for(server, kind, names, connections, routing)
+    cpu = server_cpu(server)
+    figures = loadgen.run(plan, seconds=seconds)
+    used = server_cpu(server) - cpu
+    if figures["errors"]:
+        raise AssertionError(f"{figures['errors']} errors: {figures}")
+    return {"rate": figures["rate"],
+            "cpu_ms": round(used * 1000 / max(1, figures["requests"]), 3)}
+
+
+def median(values):
+    values = sorted(values)
+    return values[len(values) // 2]
 
 
 def prepared(env, data, names):
@@ -166,43 +180,54 @@ def failover(base, ttl, names):
         second.stop(signal.SIGTERM)
 
 
+CASES = (("chats", "random"), ("send", "random"), ("send", "owner"))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--accounts", type=int, default=4)
+    parser.add_argument("--accounts", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--clients", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--ttl", type=float, default=3.0)
     args = parser.parse_args()
     names = [f"b{n}" for n in range(args.accounts)]
-    result = {"accounts": args.accounts, "seconds": args.seconds,
-              "clients": f"{args.clients} processes x {args.threads} threads",
-              "cpus": os.cpu_count()}
+    result = {"accounts": args.accounts, "seconds": args.seconds, "runs": args.runs,
+              "connections": args.connections, "cpus": os.cpu_count()}
     with tempfile.TemporaryDirectory() as base:
-        rates = {}
-        for workers in (1, 2):
-            server = prepared({"WEB_CONCURRENCY": str(workers)},
-                              os.path.join(base, f"w{workers}"), names)
-            try:
-                for kind in ("chats", "send"):
-                    rates[(workers, kind)] = throughput(server.url, kind, names, args.seconds,
-                                                        args.clients, args.threads)
-                    print(f"WEB_CONCURRENCY={workers} {kind}: {rates[(workers, kind)]}/s",
-                          flush=True)
-                if workers == 2:
-                    view = cluster(server.url)
-                    owner, other = view["instances"][0], view["instances"][1]
-                    account = owner["accounts"][0]
-                    direct = latency(owner["address"], account, args.samples)
-                    forwarded = latency(other["address"], account, args.samples)
-                    lags = event_lag(server, args.samples)
-            finally:
+        servers = {w: prepared({"WEB_CONCURRENCY": str(w)}, os.path.join(base, f"w{w}"), names)
+                   for w in (1, 2)}
+        try:
+            samples = {}
+            for _ in range(args.runs):          # alternating: a load spike hits both
+                for kind, routing in CASES:
+                    for workers, server in servers.items():
+                        if routing == "owner" and workers == 1:
+                            continue
+                        figures = throughput(server, kind, names, args.seconds,
+                                             args.connections, routing)
+                        samples.setdefault((workers, kind, routing), []).append(figures)
+                        print(f"WEB_CONCURRENCY={workers} {kind} ({routing} routing): "
+                              f"{figures['rate']}/s, {figures['cpu_ms']} ms CPU/request",
+                              flush=True)
+            for (workers, kind, routing), runs in samples.items():
+                key = f"{kind}_{routing}_{workers}w"
+                result[key + "_per_s"] = median([r["rate"] for r in runs])
+                result[key + "_cpu_ms"] = median([r["cpu_ms"] for r in runs])
+            for kind, routing in CASES:
+                one = result[f"{kind}_random_1w_per_s"]
+                result[f"{kind}_{routing}_ratio"] = round(
+                    result[f"{kind}_{routing}_2w_per_s"] / max(one, 0.1), 2)
+            view = cluster(servers[2].url)
+            owner, other = view["instances"][0], view["instances"][1]
+            account = owner["accounts"][0]
+            direct = latency(owner["address"], account, args.samples)
+            forwarded = latency(other["address"], account, args.samples)
+            lags = event_lag(servers[2], args.samples)
+        finally:
+            for server in servers.values():
                 server.stop(signal.SIGTERM)
-        for kind in ("chats", "send"):
-            result[f"{kind}_per_s_1_worker"] = rates[(1, kind)]
-            result[f"{kind}_per_s_2_workers"] = rates[(2, kind)]
-            result[f"{kind}_ratio"] = round(rates[(2, kind)] / max(rates[(1, kind)], 0.1), 2)
         result.update({
             "send_direct_ms_p50": pct(direct, 50), "send_direct_ms_p99": pct(direct, 99),
             "send_forwarded_ms_p50": pct(forwarded, 50),

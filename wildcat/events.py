@@ -22,6 +22,10 @@ class EventBus:
                 self._subscribers = [s for s in self._subscribers if s is not callback]
         return unsubscribe
 
+    @property
+    def has_subscribers(self) -> bool:
+        return bool(self._subscribers)
+
     def publish(self, event: dict) -> None:
         for callback in self._subscribers:
             try:

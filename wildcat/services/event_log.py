@@ -48,7 +48,8 @@ class EventLog:
         event that has its cursor is logged already."""
         if "cursor" not in event:
             event["cursor"] = self.store.append_event(event, now_ms(), deliveries)
-            self.store.after_commit(self._wake.set)
+            if self.bus.has_subscribers:    # a /ws client here: publish it now, not at the
+                self.store.after_commit(self._wake.set)   # next poll (one read per event)
         return event["cursor"]
 
     # -- readers -------------------------------------------------------------------------
