@@ -295,13 +295,16 @@ class OwnerConnections:
     """Kept-alive connections to owners, by address: at most IDLE_PER_OWNER idle each,
     none reused after IDLE_REUSE_MAX seconds idle."""
 
-    def __init__(self, timeout):
+    def __init__(self, timeout, opener=None):
         self.timeout = timeout
+        self.opener = opener       # (address, timeout) -> connection; http.client's if None
         self._idle = {}            # address -> [(idle since, connection)], newest last
         self._lock = threading.Lock()
 
     def open(self, address):
         """A new connection (raises _NotReached when the owner does not accept it)."""
+        if self.opener is not None:
+            return self.opener(address, self.timeout)
         parts = urllib.parse.urlsplit(address)
         cls = (http.client.HTTPSConnection if parts.scheme == "https"
                else http.client.HTTPConnection)

@@ -26,6 +26,7 @@ forwarded by the Flask path.
 import http.client
 import json
 import logging
+import socket
 import time
 import urllib.parse
 
@@ -33,7 +34,8 @@ from werkzeug.exceptions import HTTPException
 
 from wildcat.errors import AccountMoving, OwnerUnreachable
 from wildcat.forwarding import (CHUNK, FORWARD_HEADER, HOP_BY_HOP, NOT_OWNER_HEADER,
-                                PATH_SAFE, STALE_ERRORS, _NotReached, is_live, sign)
+                                PATH_SAFE, STALE_ERRORS, OwnerConnections, _NotReached,
+                                is_live, sign)
 from wildcat.metrics import FORWARD_SECONDS
 
 log = logging.getLogger("wildcat.access")
@@ -90,6 +92,7 @@ class OwnerRelay:
     def __init__(self, app, forwarder):
         self.app, self.forwarder = app, forwarder
         self.config = forwarder.config
+        self.wires = OwnerConnections(forwarder.timeout, opener=_Wire.open)
 
     def relay(self, raw: bytes, sock, closing=False):
         """Answer the request in `raw` on `sock` through its owner: whether the connection
@@ -103,23 +106,26 @@ class OwnerRelay:
         instance_id, address = owner
         started = time.monotonic()
         try:
-            conn, answer = self._send(address, request)
+            wire, head = self._send(address, request)
         except _NotReached:
             return None
-        except OSError as exc:
+        except (OSError, ValueError) as exc:
             log.warning("relay %s %s to %s failed mid-request: %s", request.method,
                         request.path, instance_id, exc)
             return _write_error(sock, OwnerUnreachable())
-        if answer.status == 503 and answer.getheader(NOT_OWNER_HEADER):
-            answer.read()
-            self.forwarder.connections.give_back(address, conn)
+        if head.status == 503 and NOT_OWNER_HEADER.lower() in head.headers:
+            try:
+                wire.relay_body(head, None, request.method)
+                self.wires.give_back(address, wire)
+            except (OSError, ValueError):
+                wire.close()
             return None                         # the Flask path finds the new owner
-        keep = self._answer(sock, conn, address, answer, instance_id,
+        keep = self._answer(sock, wire, address, head, request, instance_id,
                             keep=not (request.close or closing))
         elapsed = time.monotonic() - started
         FORWARD_SECONDS.observe(elapsed)
         log.info("%s %s -> %s (relayed to %s, %.1f ms)", request.method, request.path,
-                 answer.status, instance_id, elapsed * 1000)
+                 head.status, instance_id, elapsed * 1000)
         return keep
 
     def _owner(self, request):
@@ -137,69 +143,203 @@ class OwnerRelay:
             return None                         # the Flask path answers it
 
     def _send(self, address, request):
-        """(connection, response head): on a kept-alive connection, once more on a new
-        one when the owner had closed it (it read nothing of the request then)."""
-        conn = self.forwarder.connections.take(address)
-        if conn is not None:
+        """(wire, response head): on a kept-alive connection, once more on a new one when
+        the owner had closed it (it read nothing of the request then)."""
+        data = self._request_bytes(address, request)
+        wire = self.wires.take(address)
+        if wire is not None:
             try:
-                return conn, self._request(conn, request)
-            except STALE_ERRORS:
-                conn.close()
-        conn = self.forwarder.connections.open(address)
+                wire.sock.sendall(data)
+                return wire, wire.read_head()
+            except STALE_ERRORS + (_Closed,):
+                wire.close()
+        wire = self.wires.open(address)
         try:
-            return conn, self._request(conn, request)
+            wire.sock.sendall(data)
+            return wire, wire.read_head()
         except BaseException:
-            conn.close()
+            wire.close()
             raise
 
-    def _request(self, conn, request):
-        conn.putrequest(request.method, request.target, skip_accept_encoding=True)
-        host = None
+    def _request_bytes(self, address, request):
+        host = urllib.parse.urlsplit(address).netloc
+        lines = [f"{request.method} {request.target} HTTP/1.1", f"Host: {host}"]
+        client_host = None
         for name, value in request.headers:
             if name == "host":
-                host = value
-            if name not in HOP_BY_HOP:
-                conn.putheader(name, value)
-        if host and not any(name == "x-forwarded-host" for name, _ in request.headers):
-            conn.putheader("X-Forwarded-Host", host)
-        conn.putheader(FORWARD_HEADER, sign(self.config.cluster_secret,
-                                            self.config.instance_id, request.method,
-                                            request.target))
+                client_host = value
+            elif name not in HOP_BY_HOP:
+                lines.append(f"{name}: {value}")
+        if client_host and not any(n == "x-forwarded-host" for n, _ in request.headers):
+            lines.append(f"X-Forwarded-Host: {client_host}")
+        lines.append(f"{FORWARD_HEADER}: " + sign(self.config.cluster_secret,
+                                                   self.config.instance_id, request.method,
+                                                   request.target))
         if request.body or request.method not in ("GET", "HEAD"):
-            conn.putheader("Content-Length", str(len(request.body)))
-        conn.endheaders(request.body or None)
-        return conn.getresponse()
+            lines.append(f"Content-Length: {len(request.body)}")
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + request.body
 
-    def _answer(self, sock, conn, address, answer, instance_id, keep):
+    def _answer(self, sock, wire, address, head, request, instance_id, keep):
         """Write the owner's answer to the client; whether the client connection stays
-        open. A body without a Content-Length is relayed until the owner ends it, and the
-        client connection is closed after it (that is its framing)."""
-        framed = answer.getheader("Content-Length") is not None
+        open. A body framed by neither a length nor chunks ends when the owner closes, and
+        so does the client connection."""
+        framed = head.framed(request.method)
         keep = keep and framed
-        lines = [f"HTTP/1.1 {answer.status} {answer.reason}"]
-        lines += [f"{k}: {v}" for k, v in answer.getheaders()
-                  if k.lower() not in HOP_BY_HOP or k.lower() == "content-length"]
+        lines = [head.status_line]
+        lines += [f"{name}: {value}" for name, value in head.pairs
+                  if name.lower() not in RELAY_DROPS]
         lines += [f"X-Wildcat-Instance: {instance_id}",
                   "Connection: keep-alive" if keep else "Connection: close"]
-        done = False
         try:
             sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
-            while True:
-                chunk = answer.read1(CHUNK)
-                if not chunk:
-                    break
-                sock.sendall(chunk)
-            answer.close()
-            done = True
-        except (OSError, http.client.HTTPException) as exc:
+            wire.relay_body(head, sock, request.method)
+        except (OSError, ValueError) as exc:
             log.warning("relay from %s cut short: %s", instance_id, exc)
+            wire.close()
             return False
-        finally:
-            if done and not answer.will_close:
-                self.forwarder.connections.give_back(address, conn)
-            else:
-                conn.close()
+        if framed and not head.closes:
+            self.wires.give_back(address, wire)
+        else:
+            wire.close()
         return keep
+
+
+# The owner's response headers not passed on: its connection's own (Transfer-Encoding is:
+# the body is relayed chunks and all).
+RELAY_DROPS = {"connection", "keep-alive", "proxy-authenticate", "trailers", "upgrade"}
+MAX_RESPONSE_HEAD = 64 * 1024
+
+
+class _Closed(ConnectionError):
+    """The owner closed the connection before answering."""
+
+
+class _Head:
+    """A response head: status, header pairs and the framing of its body."""
+
+    __slots__ = ("status", "status_line", "pairs", "headers", "length", "chunked", "closes")
+
+    def __init__(self, raw: bytes):
+        lines = raw.decode("latin-1").split("\r\n")
+        self.status_line = lines[0]
+        parts = self.status_line.split(" ", 2)
+        if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or not parts[1].isdigit():
+            raise ValueError(f"bad status line from the owner: {self.status_line[:80]!r}")
+        self.status = int(parts[1])
+        self.pairs, self.headers = [], {}
+        for line in lines[1:]:
+            name, sep, value = line.partition(":")
+            if not sep:
+                raise ValueError(f"bad header line from the owner: {line[:80]!r}")
+            name, value = name.strip(), value.strip()
+            self.pairs.append((name, value))
+            self.headers[name.lower()] = value
+        length = self.headers.get("content-length")
+        self.length = int(length) if length is not None and length.isdigit() else None
+        self.chunked = "chunked" in self.headers.get("transfer-encoding", "").lower()
+        self.closes = "close" in self.headers.get("connection", "").lower() or \
+            parts[0] == "HTTP/1.0"
+
+    def bodiless(self, method):
+        return method == "HEAD" or self.status in (204, 304) or self.status < 200
+
+    def framed(self, method):
+        return self.bodiless(method) or self.chunked or self.length is not None
+
+
+class _Wire:
+    """A raw kept-alive connection to an owner, and the bytes read past the last answer."""
+
+    __slots__ = ("sock", "buf")
+
+    def __init__(self, sock):
+        self.sock, self.buf = sock, b""
+
+    @classmethod
+    def open(cls, address, timeout):
+        parts = urllib.parse.urlsplit(address)
+        if parts.scheme != "http":
+            raise _NotReached(f"the relay speaks plain HTTP, not {parts.scheme}")
+        try:
+            sock = socket.create_connection((parts.hostname, parts.port or 80), timeout)
+        except OSError as exc:
+            raise _NotReached(str(exc)) from None
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return cls(sock)
+
+    def close(self):
+        self.sock.close()
+
+    def _more(self):
+        chunk = self.sock.recv(CHUNK)
+        if not chunk:
+            raise _Closed("the owner closed the connection")
+        self.buf += chunk
+
+    def read_head(self) -> _Head:
+        while True:
+            end = self.buf.find(b"\r\n\r\n")
+            if end >= 0:
+                head, self.buf = self.buf[:end], self.buf[end + 4:]
+                parsed = _Head(head)
+                if parsed.status == 100:        # an interim answer: the real one follows
+                    continue
+                return parsed
+            if len(self.buf) > MAX_RESPONSE_HEAD:
+                raise ValueError("the owner's response head is too large")
+            self._more()
+
+    def relay_body(self, head, sock, method):
+        """Pass the body to `sock` (or drop it when None), as framed by the head."""
+        def out(data):
+            if sock is not None and data:
+                sock.sendall(data)
+        if head.bodiless(method):
+            return
+        if head.chunked:
+            return self._relay_chunks(out)
+        if head.length is None:                 # until the owner closes
+            out(self.buf)
+            self.buf = b""
+            while True:
+                chunk = self.sock.recv(CHUNK)
+                if not chunk:
+                    return
+                out(chunk)
+        left = head.length
+        while True:
+            take = self.buf[:left]
+            self.buf = self.buf[len(take):]
+            out(take)
+            left -= len(take)
+            if not left:
+                return
+            self._more()
+
+    def _relay_chunks(self, out):
+        """Chunked framing, relayed as it is: each size line, its data, then the trailers
+        up to the empty line."""
+        while True:
+            while b"\r\n" not in self.buf:
+                self._more()
+            line, _, _ = self.buf.partition(b"\r\n")
+            size = int(line.split(b";", 1)[0].strip(), 16)
+            if size == 0:
+                while True:                     # trailers, then the empty line
+                    end = self.buf.find(b"\r\n\r\n")
+                    if end >= 0:
+                        out(self.buf[:end + 4])
+                        self.buf = self.buf[end + 4:]
+                        return
+                    self._more()
+            need = len(line) + 2 + size + 2
+            while len(self.buf) < need:
+                out(self.buf)
+                need -= len(self.buf)
+                self.buf = b""
+                self._more()
+            out(self.buf[:need])
+            self.buf = self.buf[need:]
 
 
 def _write_error(sock, error):
