@@ -7,6 +7,7 @@ forwarding, the event log and the webhook receiver are the real ones.
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -268,6 +269,18 @@ def test_web_concurrency_three_workers_share_the_accounts(tmp_path):
         addresses = [i["address"] for i in cluster(url)["instances"]]
         assert all(a.startswith("http://127.0.0.1:") for a in addresses)
         assert len(set(addresses)) == 3        # each worker's own loopback port
+        # New connections to the public port are spread over the workers (each has its own
+        # socket in the port's SO_REUSEPORT group), not all taken by the first one awake.
+        pool = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(32)]
+        answered = set()
+        for conn in pool:
+            conn.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            answer = b""
+            while chunk := conn.recv(65536):
+                answer += chunk
+            conn.close()
+            answered.add(json.loads(answer.split(b"\r\n\r\n", 1)[1])["instance"])
+        assert answered == {i["id"] for i in cluster(url)["instances"]}
         watcher = ws_connect(url, "events=message.sent")
         ids = set()
         for _ in range(3):                     # the public port picks any worker

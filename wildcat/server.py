@@ -34,6 +34,9 @@ def gunicorn_options(config) -> dict:
         # gunicorn's control socket is one path per user, shared by every instance on the
         # host, and WILDCAT needs none of its commands.
         "control_socket_disable": True,
+        # the public listener joins a SO_REUSEPORT group: each worker adds its own socket
+        # on the same port, and the kernel spreads new connections over them
+        "reuse_port": config.web_concurrency > 1,
         "post_worker_init": post_worker_init,
         "worker_exit": worker_exit,
     }
@@ -47,7 +50,40 @@ def post_worker_init(worker):
     runtime = worker.wsgi.extensions["wildcat"]
     runtime.server_worker = worker       # `alive` turns False on SIGTERM: /ws streams end
     log_startup(runtime.config)
+    open_public_listeners(worker)
     runtime.start(address=open_private_listener(worker, runtime.config))
+
+
+def open_public_listeners(worker):
+    """With several workers, a listener of this worker alone on each public TCP address.
+
+    The workers inherit one public socket, and whichever is awake first accepts what
+    arrives: a burst of new keep-alive connections (a client's pool, a proxy's) went 7 to 1
+    to one worker, which then served nearly everything while the other idled. Each worker
+    adds its own socket to the port's SO_REUSEPORT group (gunicorn's `reuse_port`), and the
+    kernel hashes each new connection to one socket of the group, so the connections are
+    spread over the workers (the inherited socket keeps its share, taken by any worker)."""
+    if worker.cfg.workers < 2 or not worker.cfg.reuse_port:
+        return
+    for listener in list(worker.sockets):
+        raw = getattr(listener, "sock", listener)
+        if raw.family not in (socket.AF_INET, socket.AF_INET6):
+            continue
+        address = raw.getsockname()
+        sock = socket.socket(raw.family, socket.SOCK_STREAM)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            sock.bind(address[:2])
+            sock.listen(worker.cfg.backlog)
+        except OSError as exc:
+            sock.close()
+            log.warning("worker %s: no listener of its own on %s (%s); it shares the "
+                        "inherited one", worker.pid, address[:2], exc)
+            continue
+        sock.set_inheritable(False)
+        worker.sockets.append(sock)
 
 
 def open_private_listener(worker, config) -> str:
