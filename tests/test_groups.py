@@ -373,7 +373,7 @@ def test_group_picture(accounts, runtime, tmp_path):
     response = client.put(path, data={"image": (io.BytesIO(png()), "p.png")},
                           content_type="multipart/form-data")
     assert response.status_code == 200, response.json
-    picture = runtime.driver.group_network.groups[gid].picture
+    picture = runtime.driver.group_network.group(gid).picture
     assert picture[:3] == b"\xff\xd8\xff"                       # sent as a JPEG…
     assert Image.open(io.BytesIO(picture)).size == (600, 600)   # …cropped square
     assert sent(client, A)[-1] == {"type": "group.picture", "groupId": gid,

@@ -96,7 +96,7 @@ def media_msg(message_id, **extra):
 
 
 def test_media_downloaded_through_the_driver(client, account, events, runtime):
-    runtime.driver._media["DL1"] = b"%PDF-1.4 invoice"
+    runtime.driver.hold_media("DL1", b"%PDF-1.4 invoice")
     emit(runtime, media_msg("DL1", fileLength=16))
     event = wait_event(events, "message", messageId="DL1")
     assert event["mediaId"] and event["fileName"] == "invoice.pdf"
@@ -113,8 +113,8 @@ def test_media_download_failure_keeps_has_media(client, account, events, runtime
         assert event["mediaUrl"].endswith(f"/{message_id}/media")
         stored = runtime.store.get_message("mybot", message_id)
         assert stored["hasMedia"] is True and "mediaId" not in stored
-    assert "HUGE1" not in runtime.driver._media
-    runtime.driver._media["GONE1"] = b"%PDF-1.4 back again"    # the network has it now
+    assert runtime.driver.held_media("HUGE1") is None
+    runtime.driver.hold_media("GONE1", b"%PDF-1.4 back again")    # the network has it now
     served = client.get("/accounts/mybot/messages/GONE1/media")  # retried on demand
     assert served.status_code == 200 and served.data == b"%PDF-1.4 back again"
     assert runtime.store.get_message("mybot", "GONE1")["mediaId"]
@@ -131,7 +131,7 @@ def test_slow_download_is_published_without_media_then_attached(client, account,
         return original(message)
     monkeypatch.setattr(session, "download_media", slow_download)
     monkeypatch.setattr(runtime.inbound.media, "wait", 0.2)
-    runtime.driver._media["SLOW1"] = b"late bytes"
+    runtime.driver.hold_media("SLOW1", b"late bytes")
     emit(runtime, media_msg("SLOW1"))
     event = wait_event(events, "message", messageId="SLOW1")
     assert event["mediaId"] is None

@@ -321,13 +321,13 @@ def test_media_downloaded_again_when_eager_download_failed(client, runtime, acco
     data = image_bytes("JPEG")
     insert(runtime, "3EB0NOBLOB", type="image", hasMedia=True, mimetype="image/jpeg",
            fileName="late.jpg", caption="late", text="late")
-    runtime.driver._media["3EB0NOBLOB"] = data     # the media WhatsApp's servers still hold
+    runtime.driver.hold_media("3EB0NOBLOB", data)     # the media WhatsApp's servers still hold
     got = client.get("/accounts/mybot/messages/3EB0NOBLOB/media")
     assert got.status_code == 200 and got.data == data
     assert got.headers["Content-Type"] == "image/jpeg"
     msg = stored(client, "3EB0NOBLOB")
     assert msg["mediaId"] and msg["fileLength"] == len(data)
-    del runtime.driver._media["3EB0NOBLOB"]          # now served from the store
+    runtime.driver.forget_media("3EB0NOBLOB")          # now served from the store
     assert client.get(f"/accounts/mybot/messages/{msg['mediaId']}/media").data == data
 
     insert(runtime, "3EB0EXPIRED", type="image", hasMedia=True, mimetype="image/jpeg")

@@ -877,3 +877,77 @@ def test_move_chat_merges_lid_chat_into_phone_chat(store):
     assert store.list_messages("a1", lid) == []
     assert store.move_chat("a1", lid, pn) == 0          # idempotent
     assert store.get_chat("a1", pn)["unreadCount"] == 3
+
+
+# -- the sandbox's simulated world (issue 13 item 6) ----------------------------------------
+def test_world_documents_get_list_change_delete(store):
+    assert store.world_get("group:1@g.us") is None and store.world_list("group:") == []
+    doc = {"participants": [["1555@s.whatsapp.net", "superadmin"]], "$odd.key": {"a.b": 1}}
+    assert store.world_change("group:1@g.us", lambda cur: cur or doc) == doc
+    store.world_change("group:2@g.us", lambda cur: {"n": 2})
+    store.world_change("groupie", lambda cur: {"n": 3})
+    store.world_change("invite:x", lambda cur: {"groupId": "1@g.us"})
+    assert store.world_get("group:1@g.us") == doc                       # JIDs as keys round-trip
+    assert [k for k, _ in store.world_list("group:")] == ["group:1@g.us", "group:2@g.us"]
+    assert store.world_list("group:2") == [("group:2@g.us", {"n": 2})]
+    assert store.world_list("gr.*") == []                               # a prefix, not a pattern
+    assert store.world_change("group:2@g.us", lambda cur: dict(cur, n=cur["n"] + 1)) == {"n": 3}
+    assert store.world_get("group:2@g.us") == {"n": 3}
+
+    def refuse(cur):
+        raise LookupError("not allowed")
+    with pytest.raises(LookupError):
+        store.world_change("group:2@g.us", refuse)
+    assert store.world_get("group:2@g.us") == {"n": 3}                  # unchanged
+    assert store.world_change("group:2@g.us", lambda cur: None) is None  # deleted
+    assert store.world_get("group:2@g.us") is None
+    assert store.world_change("nothing", lambda cur: None) is None
+    assert store.world_get("nothing") is None
+
+
+def test_world_change_from_two_stores_on_one_file_loses_no_update(store, tmp_path):
+    """Two threads, and for SQLite two store objects on the same file (two processes'
+    view): every increment survives."""
+    other = store
+    if isinstance(store, SQLiteStore):
+        other = SQLiteStore(str(tmp_path / "data" / "wildcat.db"))
+    barrier, errors = threading.Barrier(2), []
+
+    def bump(s):
+        try:
+            barrier.wait()
+            for _ in range(100):
+                s.world_change("counter", lambda cur: {"n": (cur or {"n": 0})["n"] + 1})
+        except Exception as exc:     # reported below, not lost in the thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=bump, args=(s,)) for s in (store, other)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    if other is not store:
+        other.close()
+    assert errors == [] and store.world_get("counter") == {"n": 200}
+
+
+def test_mailbox_post_read_in_order_ack_and_purge(store):
+    a, b, c = "1555001@s.whatsapp.net", "1555002@s.whatsapp.net", "1555003@s.whatsapp.net"
+    store.world_post([{"to": b, "kind": "message", "n": 1}, {"to": c, "n": 2}], 1000)
+    store.world_post([{"to": b, "n": 3}], 2000, account_id="alice",
+                     sent={"type": "text", "to": b})
+    store.world_post([], 2000, account_id="alice", sent={"type": "presence", "to": b})
+    store.world_post([{"to": a, "n": 4}], 3000)
+    got = store.pending_packets([b, c])
+    assert [p["n"] for p in got] == [1, 2, 3] and got[0] == dict(got[0], to=b, kind="message")
+    assert got[0]["seq"] < got[1]["seq"] < got[2]["seq"]
+    assert [p["n"] for p in store.pending_packets([b], limit=1)] == [1]
+    assert store.pending_packets(["nobody@s.whatsapp.net"]) == []
+    store.ack_packets([got[0]["seq"], got[1]["seq"], 999_999])
+    assert [p["n"] for p in store.pending_packets([a, b, c])] == [3, 4]
+    assert store.purge_packets(2500) == 1                          # n 3, posted at 2000
+    assert [p["n"] for p in store.pending_packets([a, b, c])] == [4]
+    store.ack_packets([])
+    assert store.list_sent("alice") == [{"type": "text", "to": b},
+                                        {"type": "presence", "to": b}]
+    assert store.list_sent("bob") == []

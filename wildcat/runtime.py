@@ -34,6 +34,7 @@ class Runtime:
         from workers.webhook_dispatcher import WebhookDispatcher
 
         self.config, self.store, self.driver = config, store, driver
+        driver.bind_store(store)
         self.bus = EventBus()                          # in-process subscribers: /ws, metrics
         self.event_log = EventLog(config, store)     # every event, every process: /ws
         self.outbox = Outbox(store, WebhookRegistry(store), self.event_log)

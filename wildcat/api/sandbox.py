@@ -228,7 +228,7 @@ def unlink(account_id):
 @bp.get("/accounts/<account_id>/sent")
 def sent(account_id):
     get_account(runtime(), account_id)
-    return jsonify(ok=True, sent=list(runtime().driver.sent.get(account_id, [])))
+    return jsonify(ok=True, sent=runtime().driver.sent(account_id))
 
 
 @bp.get("/accounts/<account_id>/connections")

@@ -3,7 +3,6 @@ from flask import Blueprint, jsonify
 
 from wildcat.api import runtime
 from wildcat.api.sandbox import _optional_json, _session
-from wildcat.drivers.sandbox_groups import network
 from wildcat.errors import ValidationFailed
 from wildcat.schemas import json_body, load
 from wildcat.schemas.groups import SandboxGroupEventSchema, SandboxGroupInviteSchema, \
@@ -20,7 +19,7 @@ def group_event(account_id, group_id):
     data = load(event_schema, json_body())
     session = _session(account_id)
     try:
-        done = network(runtime().driver).simulate(
+        done = runtime().driver.group_network.simulate(
             gid, session.jid, data["by"], data["action"], data.get("participants") or [],
             data.get("changes"))
     except ValueError as exc:
@@ -32,5 +31,5 @@ def group_event(account_id, group_id):
 def group_invite(account_id):
     data = load(invite_schema, _optional_json())
     _session(account_id)
-    group, code = network(runtime().driver).outside_group(data["subject"].strip() or "Group")
+    group, code = runtime().driver.group_network.outside_group(data["subject"].strip() or "Group")
     return jsonify(ok=True, groupId=group.id, code=code)

@@ -253,6 +253,10 @@ class Driver(abc.ABC):
         session connects through `account["proxy"]` (a socks5:// or http(s):// URL) when
         it is set: WhatsApp's socket and the account's media, nothing else."""
 
+    def bind_store(self, store) -> None:
+        """Given the store by the Runtime that runs this driver, before any session opens
+        (the sandbox keeps its simulated world there)."""
+
     def has_session(self, account: dict) -> bool:
         """True when a stored login exists for the account (reconnect needs no QR)."""
         return False

@@ -1,8 +1,11 @@
-"""The sandbox driver: an in-process simulated WhatsApp network.
+"""The sandbox driver: a simulated WhatsApp network.
 
 Everything above the driver (workers, store, events, webhooks) runs for real; only the
 network is simulated. A "session" is the JID an account was scanned as; it is exported into
-the store like neonize's session file, so a restart reconnects without a new scan.
+the store like neonize's session file, so a restart reconnects without a new scan. The
+network's world (who is on it, directories, fault switches, groups, held media, the `sent`
+logs and the packets in flight) lives in the store (sandbox_world.py), so that accounts owned
+by different processes talk to each other and an account that moves keeps its world.
 """
 import json
 import logging
@@ -12,9 +15,10 @@ import time
 
 from wildcat.drivers import base
 from wildcat.drivers.sandbox_group_session import SandboxGroupSession
-from wildcat.drivers.sandbox_groups import network
+from wildcat.drivers.sandbox_groups import GroupNetwork
 from wildcat.drivers.liveness import LivenessBook
 from wildcat.drivers.sandbox_chat import SandboxChatDriver, SandboxChatSession
+from wildcat.drivers.sandbox_world import SandboxWorld
 
 log = logging.getLogger(__name__)
 
@@ -46,20 +50,32 @@ UNREACHABLE_ERROR = "dial tcp: lookup web.whatsapp.com on 127.0.0.53:53: no such
 
 
 class SandboxDriver(SandboxChatDriver, base.Driver):
-    """Holds the simulated network: sessions by account, logins, the media it has seen."""
+    """This process's side of the simulated network: its sessions by account, logins (the
+    "session files"), connect attempts; the shared world is `world`, bound to the store by
+    the Runtime (`bind_store`)."""
     name = "sandbox"
 
     def __init__(self):
         self._lock = threading.Lock()
         self._logins = {}      # account id -> jid (the "session store")
         self._sessions = {}    # account id -> live SandboxSession
-        self._media = {}       # message id -> bytes the network holds
-        self.sent = {}         # account id -> what the network received from it
-        self.unreachable = set()   # account ids whose connects fail (servers unreachable)
-        self.connections = {}  # account id -> its connect attempts: {at, proxy, outcome}
-        self.failing = {}      # account id -> the error its connects fail with, until cleared
+        self.connections = {}  # account id -> its connect attempts (this process's only)
         self._liveness = LivenessBook()
-        self.registered = {}   # account id -> {digits: lid} once set (issue 11)
+        self._world = None
+        self.group_network = GroupNetwork(self)
+
+    def bind_store(self, store):
+        self._world = SandboxWorld(store, self._online)
+
+    @property
+    def world(self) -> SandboxWorld:
+        if self._world is None:
+            raise RuntimeError("the sandbox driver has no store: the Runtime binds it")
+        return self._world
+
+    def close(self):
+        if self._world is not None:
+            self._world.close()
 
     # -- Driver --------------------------------------------------------------------------
     def open_session(self, account, on_event):
@@ -95,10 +111,25 @@ class SandboxDriver(SandboxChatDriver, base.Driver):
 
     def fail_connects(self, account_id, error):
         """Every connect of the account fails with `error` until clear_failures()."""
-        self.failing[account_id] = error
+        self.world.set_fault(account_id, "failing", error)
 
     def clear_failures(self, account_id):
-        self.failing.pop(account_id, None)
+        self.world.set_fault(account_id, "failing", None)
+
+    def sent(self, account_id):
+        """What the network received from the account, oldest first."""
+        return self.world.sent(account_id)
+
+    def hold_media(self, message_id, data):
+        """The network holds `data` as the media of `message_id` (what download_media
+        reads), as WhatsApp's servers do for a while."""
+        self.world.hold_media(message_id, data)
+
+    def held_media(self, message_id):
+        return self.world.held_media(message_id)
+
+    def forget_media(self, message_id):
+        self.world.forget_media(message_id)
 
     def kick(self, account_id, kind, data=None):
         """WhatsApp ends the account's connection for good (stream_replaced,
@@ -115,25 +146,26 @@ class SandboxDriver(SandboxChatDriver, base.Driver):
             if self._sessions.get(session.account_id) is session:
                 del self._sessions[session.account_id]
 
-    def _session_by_jid(self, jid):
-        for session in list(self._sessions.values()):
-            if session.connected and session.jid == jid:
-                return session
-        return None
+    def _online(self):
+        """{jid: session} of this process's connected sessions (the mailbox's recipients)."""
+        return {s.jid: s for s in list(self._sessions.values()) if s.connected and s.jid}
 
-    def _recipients(self, sender, to):
-        """(sessions, chat) a message to `to` reaches: the peer account in a direct chat;
-        the other connected members of a simulated group, in the group's chat."""
+    def _recipients(self, sender, to, group):
+        """(JIDs, chat) a message to `to` reaches: the peer account in a direct chat; the
+        other members of a simulated group (`group`), in the group's chat. Only sandbox
+        accounts: the network keeps nothing for a number nobody logged in as."""
         if to.endswith("@g.us"):
-            return network(self).online_members(to, exclude=sender), to
-        peer = self._session_by_jid(to)
-        return ([peer] if peer is not None else []), sender.jid
+            jids = [j for j in (group.participants if group else ())
+                    if j != sender.jid and self.world.on_network(j)]
+            return jids, to
+        return ([to] if self.world.on_network(to) else []), sender.jid
 
-    def _deliver(self, sender, request, result):
-        """A message sent to other connected sandbox accounts arrives there as inbound."""
-        peers, chat = self._recipients(sender, request.to)
+    def _packets(self, sender, request, result, group=None):
+        """The packets carrying a message to the sandbox accounts it reaches (media stays
+        with the network: the recipient downloads it)."""
+        peers, chat = self._recipients(sender, request.to, group)
         if not peers:
-            return
+            return []
         msg = {"messageId": result.messageId, "chatId": chat, "from": sender.jid,
                "fromMe": False, "timestamp": result.timestamp, "isGroup": chat != sender.jid,
                "pushName": sender.push_name}
@@ -152,10 +184,8 @@ class SandboxDriver(SandboxChatDriver, base.Driver):
             msg.update(type="voice" if request.ptt else request.kind, caption=request.caption,
                        text=request.caption, mimetype=request.mimetype,
                        fileName=request.fileName, fileLength=len(request.data or b""),
-                       hasMedia=True, media=request.data)
-            self._media[result.messageId] = request.data
-        for peer in peers:
-            peer.emit(base.MESSAGE, dict(msg))
+                       hasMedia=True)
+        return [{"to": jid, "kind": base.MESSAGE, "data": msg} for jid in peers]
 
 
 class SandboxSession(SandboxChatSession, SandboxGroupSession, base.DriverSession):
@@ -170,8 +200,11 @@ class SandboxSession(SandboxChatSession, SandboxGroupSession, base.DriverSession
         self.push_name = None
         self.connected = False
         self.qr = None
-        self.sent = driver.sent.setdefault(account_id, [])
         self._closed = False
+
+    def record(self, entry, packets=()):
+        """Log `entry` in the account's `sent` log and post `packets`, in one write."""
+        self.driver.world.post(packets, account_id=self.account_id, sent=entry)
 
     def emit(self, kind, data=None):
         self.driver._liveness.of(self.account_id).observe(kind, data or {})
@@ -182,8 +215,9 @@ class SandboxSession(SandboxChatSession, SandboxGroupSession, base.DriverSession
         attempts = self.driver.connections.setdefault(self.account_id, [])
         attempt = {"at": _now_ms(), "proxy": self.proxy}
         attempts.append(attempt)
-        error = self.driver.failing.get(self.account_id)
-        if error is None and self.account_id in self.driver.unreachable:
+        faults = self.driver.world.faults(self.account_id)
+        error = faults.get("failing")
+        if error is None and faults.get("unreachable"):
             error = UNREACHABLE_ERROR
         jid = self.driver._logins.get(self.account_id)
         attempt["outcome"] = "failed" if error is not None else "connected" if jid else "qr"
@@ -196,9 +230,13 @@ class SandboxSession(SandboxChatSession, SandboxGroupSession, base.DriverSession
             self.emit(base.QR, {"code": self.qr})
 
     def _connect(self, jid):
+        world = self.driver.world
+        world.join(jid, self.account_id)
         self.jid, self.connected, self.qr = jid, True, None
         self.push_name = self.push_name or self.account_id
         self.emit(base.CONNECTED, {"jid": jid, "pushName": self.push_name})
+        world.mailbox.start()
+        world.mailbox.wake()        # what waited for this phone arrives now
 
     def stop(self):
         self.connected = False
@@ -235,9 +273,9 @@ class SandboxSession(SandboxChatSession, SandboxGroupSession, base.DriverSession
         """WhatsApp's servers become unreachable (connects fail, the connection drops) or
         reachable again (the worker's next retry connects)."""
         if reachable:
-            self.driver.unreachable.discard(self.account_id)
+            self.driver.world.set_fault(self.account_id, "unreachable", None)
             return
-        self.driver.unreachable.add(self.account_id)
+        self.driver.world.set_fault(self.account_id, "unreachable", True)
         if self.connected:
             self.drop()
 
@@ -250,7 +288,7 @@ class SandboxSession(SandboxChatSession, SandboxGroupSession, base.DriverSession
     def inject(self, msg):
         """A message arrives from WhatsApp (already normalised by the sandbox route)."""
         if msg.get("media") is not None:
-            self.driver._media[msg["messageId"]] = msg["media"]
+            self.driver.world.hold_media(msg["messageId"], msg["media"], self.account_id)
         self.emit(base.MESSAGE, msg)
 
     def receipt(self, data):
@@ -268,7 +306,7 @@ class SandboxSession(SandboxChatSession, SandboxGroupSession, base.DriverSession
     def send(self, request):
         if not self.connected:
             raise base.NotConnected("account is not connected")
-        self.check_group_send(request.to)
+        group = self.check_group_send(request.to)
         self._require_on_whatsapp(request.to)
         result = base.SendResult(messageId=_message_id(), timestamp=_now_ms())
         record = {"messageId": result.messageId, "type": request.kind, "to": request.to,
@@ -290,31 +328,31 @@ class SandboxSession(SandboxChatSession, SandboxGroupSession, base.DriverSession
         if request.data is not None:
             record.update(mediaSize=len(request.data), mimetype=request.mimetype,
                           fileName=request.fileName, ptt=request.ptt)
-            self.driver._media[result.messageId] = request.data
+            self.driver.world.hold_media(result.messageId, request.data, self.account_id)
         self._chat_record(request, record)
-        self.sent.append(record)
-        self.driver._deliver(self, request, result)
+        self.record(record, self.driver._packets(self, request, result, group))
         return result
 
     def send_chat_presence(self, to, state):
         if not self.connected:
             raise base.NotConnected("account is not connected")
-        self.sent.append({"type": "presence", "to": to, "state": state, "at": _now_ms()})
+        self.record({"type": "presence", "to": to, "state": state, "at": _now_ms()})
 
     def mark_read(self, chat_id, message_ids, sender):
         if not self.connected:
             raise base.NotConnected("account is not connected")
-        self.sent.append({"type": "read", "to": chat_id, "messageIds": list(message_ids),
-                          "sender": sender})
-        peer = self.driver._session_by_jid(chat_id)
-        if peer is not None:   # the other sandbox account sees its messages read
-            peer.emit(base.RECEIPT, {"chatId": self.jid, "messageIds": list(message_ids),
-                                     "type": "read", "timestamp": _now_ms(), "from": self.jid})
+        packets = []
+        if self.driver.world.on_network(chat_id):   # the other sandbox account sees them read
+            packets.append({"to": chat_id, "kind": base.RECEIPT, "data": {
+                "chatId": self.jid, "messageIds": list(message_ids), "type": "read",
+                "timestamp": _now_ms(), "from": self.jid}})
+        self.record({"type": "read", "to": chat_id, "messageIds": list(message_ids),
+                     "sender": sender}, packets)
 
     def download_media(self, message):
         if not self.connected:
             raise base.NotConnected("account is not connected")
-        data = self.driver._media.get(message["messageId"])
+        data = self.driver.world.held_media(message["messageId"])
         if data is None:
             raise base.DriverError("media is no longer available")
         return data

@@ -23,11 +23,11 @@ class SandboxChatDriver:
         """Only `phones` (E.164) exist for this account's network from now on; `lids` gives
         some of them a LID ({phone: lid})."""
         lids = lids or {}
-        self.registered[account_id] = {p.lstrip("+"): lids.get(p) for p in phones}
+        self.world.set_directory(account_id, {p.lstrip("+"): lids.get(p) for p in phones})
 
     def directory(self, account_id):
         """{digits: lid or None}, or None while every number exists."""
-        return self.registered.get(account_id)
+        return self.world.directory(account_id)
 
     def _chat_delivery(self, sender, request, msg):
         """The inbound form of an issue-11 kind at a peer sandbox account; False when the
@@ -51,7 +51,7 @@ class SandboxChatDriver:
 
 
 class SandboxChatSession:
-    """Mixin of SandboxSession (uses its driver, account_id, jid, connected, sent)."""
+    """Mixin of SandboxSession (uses its driver, account_id, jid, connected, record)."""
 
     def _require_on_whatsapp(self, jid):
         directory = self.driver.directory(self.account_id)
@@ -83,7 +83,7 @@ class SandboxChatSession:
     def send_presence(self, state, to):
         self._require_connection()
         self._require_on_whatsapp(to)
-        self.sent.append({"type": "presence", "state": state, "to": to})
+        self.record({"type": "presence", "state": state, "to": to})
 
     def check_numbers(self, phones):
         self._require_connection()
@@ -96,7 +96,7 @@ class SandboxChatSession:
             results.append({"phone": phone, "exists": exists,
                             "jid": f"{digits}@s.whatsapp.net" if exists else None,
                             "lid": lid})
-        self.sent.append({"type": "check", "to": None, "phones": list(phones)})
+        self.record({"type": "check", "to": None, "phones": list(phones)})
         return results
 
     def contact_info(self, jid):
@@ -109,11 +109,11 @@ class SandboxChatSession:
 
     def set_blocked(self, jid, blocked):
         self._require_connection()
-        self.sent.append({"type": "block" if blocked else "unblock", "to": jid})
+        self.record({"type": "block" if blocked else "unblock", "to": jid})
 
     def reject_call(self, call_id, caller):
         self._require_connection()
-        self.sent.append({"type": "call_reject", "to": caller, "callId": call_id})
+        self.record({"type": "call_reject", "to": caller, "callId": call_id})
 
     def presence(self, data):
         """Someone's typing/online state arrives (the sandbox route)."""

@@ -3,14 +3,17 @@ WhatsApp's rules (only admins change members, announce or locked; only admins ed
 subject, description and picture of a locked group; only admins write in an announce-only
 group; only members see a group).
 
-`GroupNetwork` is the network's group registry (one per SandboxDriver);
+`GroupNetwork` is the network's group registry, kept in the store's world documents
+(`group:<id>`, `invite:<code>`, sandbox_world.py) so that every process sees the same groups;
+each change is one atomic read-modify-write (`Store.world_change`).
 `SandboxGroupSession` (sandbox_group_session.py) gives SandboxSession the DriverSession group
-methods on top of it. Every change is told to the other
-connected sandbox accounts in the group as the driver events WhatsApp would send them; the
-acting account records its own change itself (wildcat/commands.py).
+methods on top of it. Every change is told to the other sandbox accounts in the group, once
+committed, as the driver events WhatsApp would send them (mailbox packets: an offline member
+gets them when it reconnects); the acting account records its own change itself
+(wildcat/commands.py).
 """
+import base64
 import secrets
-import threading
 import time
 
 from wildcat.drivers import base
@@ -34,6 +37,24 @@ class SandboxGroup:
         self.announce = self.locked = False
         self.participants = {owner: "superadmin"}
         self.picture = None
+        self.invite = None       # the current invite code
+
+    def to_doc(self):
+        """The group as a world document (participants as pairs: JIDs hold dots)."""
+        return {"id": self.id, "subject": self.subject, "owner": self.owner,
+                "description": self.description, "createdAt": self.created_at,
+                "announce": self.announce, "locked": self.locked, "invite": self.invite,
+                "participants": [[jid, role] for jid, role in self.participants.items()],
+                "picture": base64.b64encode(self.picture).decode() if self.picture else None}
+
+    @classmethod
+    def from_doc(cls, doc):
+        group = cls(doc["id"], doc["subject"], doc["owner"])
+        group.description, group.created_at = doc["description"], doc["createdAt"]
+        group.announce, group.locked, group.invite = doc["announce"], doc["locked"], doc["invite"]
+        group.participants = {jid: role for jid, role in doc["participants"]}
+        group.picture = base64.b64decode(doc["picture"]) if doc["picture"] else None
+        return group
 
     def view(self):
         """The normalised group (drivers/base.py)."""
@@ -96,112 +117,128 @@ class SandboxGroup:
 
 
 class GroupNetwork:
-    """Every group of the simulated network, and their invite codes. Used as a context
-    manager (`with network:`) around every read and change; what the other members are told
-    is emitted once the outermost block has released the lock, so a member's full event
-    queue never blocks the network for everyone."""
+    """Every group of the simulated network, and their invite codes, in the store. A change
+    runs as `change(group_id, fn)`: fn(group) applies WhatsApp's rules and mutates the group
+    (it may run again if another process changed the group meanwhile, so it only computes);
+    what the other members are told is posted after the change is committed."""
 
     def __init__(self, driver):
         self.driver = driver
-        self.groups = {}       # group id -> SandboxGroup
-        self.invites = {}      # code -> group id
-        self._lock = threading.RLock()
-        self._depth = 0
-        self._notes = []       # (session, kind, data) told once the lock is released
 
-    def __enter__(self):
-        self._lock.acquire()
-        self._depth += 1
-        return self
+    @property
+    def store(self):
+        return self.driver.world.store
 
-    def __exit__(self, *exc):
-        self._depth -= 1
-        notes = []
-        if self._depth == 0:
-            notes, self._notes = self._notes, []
-        self._lock.release()
-        for session, kind, data in notes:
-            session.emit(kind, data)
+    def group(self, group_id):
+        """The stored group, or None."""
+        doc = self.store.world_get("group:" + group_id)
+        return SandboxGroup.from_doc(doc) if doc else None
 
     def get(self, group_id, member):
-        group = self.groups.get(group_id)
+        group = self.group(group_id)
         if group is None:
             raise base.NotInGroup(f"group {group_id} does not exist")
         group.require_member(member)
         return group
 
+    def member_of(self, jid):
+        """Every group `jid` is in."""
+        groups = (SandboxGroup.from_doc(doc) for _, doc in self.store.world_list("group:"))
+        return [g for g in groups if jid in g.participants]
+
+    def change(self, group_id, fn, member=None):
+        """Apply fn(group) atomically (`member`, when given, must be in the group); returns
+        (the group as committed, what fn returned)."""
+        done = {}
+
+        def apply(doc):
+            if doc is None:
+                raise base.NotInGroup(f"group {group_id} does not exist")
+            group = SandboxGroup.from_doc(doc)
+            if member is not None:
+                group.require_member(member)
+            done["result"], done["group"] = fn(group), group
+            return group.to_doc()
+        self.store.world_change("group:" + group_id, apply)
+        return done["group"], done["result"]
+
     def create(self, subject, owner, participants=()):
         """A new group run by `owner`; returns (group, the participants it refused)."""
         group_id = "120363" + "".join(str(secrets.randbelow(10)) for _ in range(12)) + "@g.us"
         group = SandboxGroup(group_id, subject, owner)
-        self.groups[group_id] = group
         refused = {jid: reason for jid in participants if jid != owner
                    and (reason := group.change_participant("add", jid, owner))}
+
+        def insert(cur):
+            if cur is not None:
+                raise base.DriverError("group id collision, try again")
+            return group.to_doc()
+        self.store.world_change("group:" + group_id, insert)
         return group, refused
 
-    def invite(self, group, revoke=False):
-        current = [code for code, gid in self.invites.items() if gid == group.id]
-        if current and not revoke:
-            return current[0]
-        for code in current:
-            del self.invites[code]
-        code = secrets.token_urlsafe(16)[:22]
-        self.invites[code] = group.id
-        return code
+    def invite(self, group_id, admin, revoke=False):
+        """The group's invite code (a new one when `revoke` or none yet); `admin` must be
+        one of its admins."""
+        def code_of(group):
+            group.require_admin(admin, "manage the invite link")
+            old = group.invite
+            if old is None or revoke:
+                group.invite = secrets.token_urlsafe(16)[:22]
+            return old
+        group, old = self.change(group_id, code_of)
+        if group.invite != old:
+            self.store.world_change("invite:" + group.invite, lambda cur: {"groupId": group.id})
+            if old is not None:
+                self.store.world_change("invite:" + old, lambda cur: None)
+        return group.invite
 
     def by_invite(self, code):
-        group = self.groups.get(self.invites.get(code, ""))
-        if group is None:
+        doc = self.store.world_get("invite:" + code)
+        group = self.group(doc["groupId"]) if doc else None
+        if group is None or group.invite != code:
             raise base.InvalidInvite("the invite code is invalid or was revoked")
         return group
 
     # -- telling the other members ---------------------------------------------------------
-    def tell(self, group, kind, data, *, exclude=None, also=()):
-        """Emit a group event to each connected sandbox account in the group (and `also`,
-        e.g. those just removed), except the account that acted."""
-        for jid in set(group.participants) | set(also):
-            session = self.driver._session_by_jid(jid)
-            if session is None or session is exclude:
+    def notes(self, group, kind, data, *, exclude=None, also=()):
+        """The packets telling a group event to each sandbox account in the group (and
+        `also`, e.g. those just removed), except the JID `exclude` that acted."""
+        world, packets = self.driver.world, []
+        for jid in list(group.participants) + [j for j in also if j not in group.participants]:
+            if jid == exclude or not world.on_network(jid):
                 continue
             if kind == base.GROUP_PARTICIPANTS and data["action"] in ("add", "join") \
                     and jid in data["participants"]:
-                self._notes.append((session, base.GROUP_JOINED, {
+                packets.append({"to": jid, "kind": base.GROUP_JOINED, "data": {
                     "groupId": group.id, "subject": group.subject, "by": data["by"],
-                    "group": group.view()}))
+                    "group": group.view()}})
             else:
-                self._notes.append((session, kind, data))
+                packets.append({"to": jid, "kind": kind, "data": data})
+        return packets
 
     def participants_changed(self, group, action, jids, by, exclude=None):
-        if jids:
-            self.tell(group, base.GROUP_PARTICIPANTS, {
-                "groupId": group.id, "action": action, "participants": list(jids), "by": by},
-                exclude=exclude, also=jids)
+        if not jids:
+            return []
+        return self.notes(group, base.GROUP_PARTICIPANTS, {
+            "groupId": group.id, "action": action, "participants": list(jids), "by": by},
+            exclude=exclude, also=jids)
 
     def settings_changed(self, group, changes, by, exclude=None):
-        if changes:
-            self.tell(group, base.GROUP_UPDATE, {"groupId": group.id, "by": by,
-                                                 "changes": changes}, exclude=exclude)
-
-    def online_members(self, group_id, exclude=None):
-        """The connected sandbox sessions in a simulated group (none for other groups)."""
-        with self:
-            group = self.groups.get(group_id)
-            jids = list(group.participants) if group is not None else []
-        sessions = [self.driver._session_by_jid(jid) for jid in jids]
-        return [s for s in sessions if s is not None and s is not exclude]
+        if not changes:
+            return []
+        return self.notes(group, base.GROUP_UPDATE, {"groupId": group.id, "by": by,
+                                                     "changes": changes}, exclude=exclude)
 
     # -- the sandbox routes: someone else acts -----------------------------------------------
     def simulate(self, group_id, member, by, action, participants=(), changes=None):
         """Another member `by` changes a group `member` (the account) is in; WhatsApp's rules
         apply to `by`. Returns what changed: {participants} or {changes}."""
-        with self:
-            group = self.get(group_id, member)
+        def act(group):
             if action == "join":
                 if by in group.participants:
-                    return {"participants": []}
+                    return "join", []
                 group.participants[by] = None
-                self.participants_changed(group, "join", [by], by)
-                return {"participants": [by]}
+                return "join", [by]
             if by not in group.participants:
                 raise ValueError(f"by: {by} is not a member of the group")
             if action == "leave":
@@ -211,31 +248,23 @@ class GroupNetwork:
                             group.participants[jid] = group.participants[jid] or "admin"
                             break
                 del group.participants[by]
-                self.participants_changed(group, "leave", [by], by)
-                return {"participants": [by]}
+                return "leave", [by]
             if action == "update":
                 group.check_change(by, changes)
-                done = group.apply(changes)
-                self.settings_changed(group, done, by)
-                return {"changes": done}
+                return "update", group.apply(changes)
             group.require_admin(by, f"{action} participants")
-            done = [jid for jid in participants
-                    if group.change_participant(action, jid, by) is None]
-            self.participants_changed(group, action, done, by)
-            return {"participants": done}
+            return action, [jid for jid in participants
+                            if group.change_participant(action, jid, by) is None]
+        group, (what, done) = self.change(group_id, act, member=member)
+        if what == "update":
+            self.driver.world.post(self.settings_changed(group, done, by))
+            return {"changes": done}
+        self.driver.world.post(self.participants_changed(group, what, done, by))
+        return {"participants": done}
 
     def outside_group(self, subject):
         """A group run by someone else, with a fresh invite code: (group, code)."""
         owner = "1555" + "".join(str(secrets.randbelow(10)) for _ in range(7)) + "@s.whatsapp.net"
-        with self:
-            group, _ = self.create(subject, owner)
-            return group, self.invite(group)
-
-
-def network(driver) -> GroupNetwork:
-    """The driver's group registry (made on first use)."""
-    with driver._lock:
-        if not hasattr(driver, "group_network"):
-            driver.group_network = GroupNetwork(driver)
-        return driver.group_network
+        group, _ = self.create(subject, owner)
+        return group, self.invite(group.id, owner)
 

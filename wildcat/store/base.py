@@ -381,3 +381,49 @@ class Store(abc.ABC):
         the newer preview wins, a missing name is taken) and the old chat goes. Returns how
         many messages moved; idempotent."""
 
+
+    # -- the sandbox's simulated world (issue 13 item 6) ----------------------------------
+    # What the sandbox driver's WhatsApp knows, shared by every process on the store so that
+    # an account that moves finds its world intact: documents by key (groups, invite codes,
+    # directories of registered numbers, fault switches, which media the network holds), a
+    # mailbox of network packets addressed to JIDs, and each account's `sent` log.
+    @abc.abstractmethod
+    def world_get(self, key: str) -> dict | None:
+        """The world document stored under `key`, or None."""
+
+    @abc.abstractmethod
+    def world_list(self, prefix: str) -> list[tuple[str, dict]]:
+        """(key, document) of every key starting with `prefix`, by key."""
+
+    @abc.abstractmethod
+    def world_change(self, key: str, fn) -> dict | None:
+        """Atomically, across processes, replace the document under `key` with
+        `fn(current)` (current None when absent; fn returning None deletes it) and return
+        what fn returned. fn may be called more than once (a concurrent change retries it),
+        so it only computes from its argument; it must not call the store. An exception
+        raised by fn changes nothing and propagates."""
+
+    @abc.abstractmethod
+    def world_post(self, packets: list[dict], at_ms: int, *, account_id: str | None = None,
+                   sent: dict | None = None) -> None:
+        """In one write where the backend has transactions: append `sent` to the sent log
+        of `account_id` (when given) and post `packets` (dicts, each with `to`: the JID it
+        is addressed to) to the mailbox, in order, each with a sequence greater than any
+        before; `at_ms` is for purge_packets."""
+
+    @abc.abstractmethod
+    def pending_packets(self, jids, limit: int = 100) -> list[dict]:
+        """The packets addressed to any of `jids` not yet acknowledged, by sequence, each
+        with its `seq`."""
+
+    @abc.abstractmethod
+    def ack_packets(self, seqs) -> None:
+        """Delete the packets with these sequences (delivered); unknown ones are skipped."""
+
+    @abc.abstractmethod
+    def purge_packets(self, before_ms: int) -> int:
+        """Delete packets posted before `before_ms`, delivered or not; how many went."""
+
+    @abc.abstractmethod
+    def list_sent(self, account_id: str) -> list[dict]:
+        """The account's sent log, oldest first."""

@@ -1,12 +1,16 @@
 """MongoDB backend: pymongo collections, media in GridFS (bucket `media`)."""
+import json
 import logging
+import random
+import re
+import time
 
 import gridfs
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from wildcat import domain
-from wildcat.store.base import MESSAGE_STATUS_RANK, Store
+from wildcat.store.base import MESSAGE_STATUS_RANK, Store, StoreError
 from wildcat.store.mongo_docs import (
     CHUNK_SIZE, NO_ID, MongoMediaFile, as_str, message_doc, msg_key, page, to_oid, translate,
     update_spec)
@@ -520,7 +524,88 @@ class MongoStore(Store):
         return doc["count"]
 
 
+    # -- the sandbox's simulated world (issue 13 item 6) -------------------------------
+    # Documents are kept as JSON text (their keys are JIDs, with dots); world_change is a
+    # compare-and-swap on a version field, retried: no multi-document transaction needed.
+    # Sequences come from a counter, so concurrent posts may commit out of order; the
+    # mailbox is read by deleting what was delivered, so a late commit is never skipped.
+    def _world(self):
+        if not getattr(self, "_world_indexed", False):
+            self.db.world_packets.create_index([("to", ASCENDING), ("_id", ASCENDING)])
+            self.db.world_packets.create_index([("at", ASCENDING)])
+            self.db.world_sent.create_index([("accountId", ASCENDING), ("_id", ASCENDING)])
+            self._world_indexed = True
+        return self.db
+
+    def world_get(self, key):
+        doc = self._world().world.find_one({"_id": as_str(key)})
+        return json.loads(doc["json"]) if doc else None
+
+    def world_list(self, prefix):
+        docs = self._world().world.find({"_id": {"$regex": "^" + re.escape(as_str(prefix))}})
+        return [(d["_id"], json.loads(d["json"])) for d in docs.sort("_id", ASCENDING)]
+
+    def world_change(self, key, fn):
+        coll, key = self._world().world, as_str(key)
+        for attempt in range(WORLD_CAS_ATTEMPTS):
+            found = coll.find_one({"_id": key})
+            new = fn(json.loads(found["json"]) if found else None)
+            text = None if new is None else json.dumps(new, separators=(",", ":"))
+            if found is None:
+                if new is None:
+                    return None
+                try:
+                    coll.insert_one({"_id": key, "v": 1, "json": text})
+                    return new
+                except DuplicateKeyError:       # someone created it first: read it again
+                    continue
+            current = {"_id": key, "v": found["v"]}
+            if new is None:
+                if coll.delete_one(current).deleted_count:
+                    return None
+            elif coll.update_one(current, {"$set": {"json": text, "v": found["v"] + 1}}
+                                 ).matched_count:
+                return new
+            time.sleep(random.uniform(0, 0.002 * min(attempt + 1, 10)))
+        raise StoreError(f"mongodb: world document {key} kept changing under us")
+
+    def world_post(self, packets, at_ms, *, account_id=None, sent=None):
+        db, count = self._world(), len(packets) + (sent is not None)
+        if not count:
+            return
+        last = db.counters.find_one_and_update({"_id": "world"}, {"$inc": {"seq": count}},
+                                               upsert=True, return_document=ReturnDocument.AFTER)
+        seq = int(last["seq"]) - count
+        if sent is not None:
+            seq += 1
+            db.world_sent.insert_one({"_id": seq, "accountId": as_str(account_id),
+                                      "json": json.dumps(sent)})
+        if packets:
+            db.world_packets.insert_many([
+                {"_id": seq + n, "to": as_str(p["to"]), "at": int(at_ms), "json": json.dumps(p)}
+                for n, p in enumerate(packets, 1)])
+
+    def pending_packets(self, jids, limit=100):
+        docs = self._world().world_packets.find({"to": {"$in": [as_str(j) for j in jids]}})
+        return [dict(json.loads(d["json"]), seq=d["_id"])
+                for d in page(docs.sort("_id", ASCENDING), limit, 0)]
+
+    def ack_packets(self, seqs):
+        seqs = [int(s) for s in seqs]
+        if seqs:
+            self._world().world_packets.delete_many({"_id": {"$in": seqs}})
+
+    def purge_packets(self, before_ms):
+        return self._world().world_packets.delete_many(
+            {"at": {"$lt": int(before_ms)}}).deleted_count
+
+    def list_sent(self, account_id):
+        docs = self._world().world_sent.find({"accountId": as_str(account_id)})
+        return [json.loads(d["json"]) for d in docs.sort("_id", ASCENDING)]
+
+
 _GROUP_VIEW = {"_id": 0, "accountId": 0}
+WORLD_CAS_ATTEMPTS = 200          # world_change retries before it gives up
 CONTACT_FIELDS = {"_id": 0, "accountId": 0}
 
 

@@ -539,6 +539,62 @@ class SQLiteStore(SQLiteConnections, Store):
                               (account_id, day)).fetchone()[0]
 
 
+    # -- the sandbox's simulated world (issue 13 item 6) -------------------------------
+    # world_change holds the write lock (the thread lock and the lock file) for its whole
+    # read-modify-write, so changes from every thread and process on the file serialize.
+    def world_get(self, key):
+        row = self._one("SELECT doc FROM world WHERE key = ?", (str(key),))
+        return json.loads(row[0]) if row else None
+
+    def world_list(self, prefix):
+        # Keys are compared as text: [prefix, prefix + U+10FFFF) is every key starting so.
+        rows = self._all("SELECT key, doc FROM world WHERE key >= ? AND key < ? ORDER BY key",
+                         (str(prefix), str(prefix) + "\U0010ffff"))
+        return [(r[0], json.loads(r[1])) for r in rows]
+
+    def world_change(self, key, fn):
+        key = str(key)
+        with self._write() as db:
+            row = db.execute("SELECT doc FROM world WHERE key = ?", (key,)).fetchone()
+            new = fn(json.loads(row[0]) if row else None)
+            if new is None:
+                db.execute("DELETE FROM world WHERE key = ?", (key,))
+            else:
+                db.execute("INSERT OR REPLACE INTO world (key, doc) VALUES (?, ?)",
+                           (key, dumps(new)))
+            return new
+
+    def world_post(self, packets, at_ms, *, account_id=None, sent=None):
+        rows = [(str(p["to"]), int(at_ms), dumps(p)) for p in packets]   # validate first
+        with self._write() as db:
+            if sent is not None:
+                db.execute("INSERT INTO world_sent (account_id, doc) VALUES (?, ?)",
+                           (str(account_id), dumps(sent)))
+            db.executemany("INSERT INTO world_packets (jid, at, doc) VALUES (?, ?, ?)", rows)
+
+    def pending_packets(self, jids, limit=100):
+        rows = self._all("SELECT seq, doc FROM world_packets WHERE jid IN "
+                         "(SELECT value FROM json_each(?)) ORDER BY seq LIMIT ?",
+                         (json.dumps([str(j) for j in jids]), int(limit)))
+        return [dict(json.loads(r[1]), seq=r[0]) for r in rows]
+
+    def ack_packets(self, seqs):
+        seqs = [int(s) for s in seqs]
+        if seqs:
+            with self._write() as db:
+                db.execute("DELETE FROM world_packets WHERE seq IN "
+                           "(SELECT value FROM json_each(?))", (json.dumps(seqs),))
+
+    def purge_packets(self, before_ms):
+        with self._write() as db:
+            return db.execute("DELETE FROM world_packets WHERE at < ?",
+                              (int(before_ms),)).rowcount
+
+    def list_sent(self, account_id):
+        rows = self._all("SELECT doc FROM world_sent WHERE account_id = ? ORDER BY seq",
+                         (str(account_id),))
+        return [json.loads(r[0]) for r in rows]
+
 # Every contract method reports driver failures as StoreError/DuplicateKey.
 for _name in Store.__abstractmethods__ | {"close", "_chunk"}:
     setattr(SQLiteStore, _name, translate(getattr(SQLiteStore, _name)))

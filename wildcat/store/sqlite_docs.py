@@ -188,3 +188,17 @@ class SQLiteMediaFile(MediaFile):
 
     def close(self) -> None:
         self._cached = (-1, b"")
+
+
+# The sandbox's simulated world (issue 13 item 6): its documents, mailbox and sent logs.
+SCHEMA += """;
+CREATE TABLE IF NOT EXISTS world (key TEXT PRIMARY KEY, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS world_packets (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, jid TEXT NOT NULL, at INTEGER NOT NULL,
+    doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS world_packets_by_jid ON world_packets (jid, seq);
+CREATE INDEX IF NOT EXISTS world_packets_by_time ON world_packets (at);
+CREATE TABLE IF NOT EXISTS world_sent (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, account_id TEXT NOT NULL, doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS world_sent_by_account ON world_sent (account_id, seq)
+"""
