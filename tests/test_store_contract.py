@@ -918,7 +918,7 @@ def test_world_change_from_two_stores_on_one_file_loses_no_update(store, tmp_pat
             barrier.wait()
             for _ in range(100):
                 s.world_change("counter", lambda cur: {"n": (cur or {"n": 0})["n"] + 1})
-        except Exception as exc:     # reported below, not lost in the thread
+        except StoreError as exc:     # reported below, not lost in the thread
             errors.append(exc)
 
     threads = [threading.Thread(target=bump, args=(s,)) for s in (store, other)]
