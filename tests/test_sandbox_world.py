@@ -35,7 +35,7 @@ def pair(tmp_path):
             apps.append(app)
             client = app.test_client()
             assert client.post("/accounts", json={"id": account_id}).status_code == 201
-            owner = wait_until(lambda: owner_app(apps, account_id), timeout=15,
+            owner = wait_until(lambda name=account_id: owner_app(apps, name), timeout=15,
                                message=f"an owner for {account_id}")
             scan_account(owner.test_client(), account_id, jid.split("@")[0])
         alice, bob = owner_app(apps, A), owner_app(apps, B)
