@@ -114,12 +114,12 @@ class SandboxWorld:
     # -- the mailbox and the sent log -----------------------------------------------------
     def post(self, packets, account_id=None, sent=None):
         """Log `sent` for the account and post `packets` ({to, kind, data}) in one write;
-        a connected session of this process gets its packets at once."""
+        a connected session of this process gets its packets before this returns."""
         if not packets and sent is None:
             return
         self.store.world_post(list(packets), now_ms(), account_id=account_id, sent=sent)
         if packets:
-            self.mailbox.wake()
+            self.mailbox.deliver_now([p["to"] for p in packets])
 
     def sent(self, account_id):
         return self.store.list_sent(account_id)
@@ -141,6 +141,7 @@ class Mailbox:
     def __init__(self, store, sessions):
         self.store, self.sessions = store, sessions
         self._lock = threading.Lock()
+        self._delivering = threading.Lock()   # one deliverer at a time: each packet once
         self._thread = None
         self._halt = threading.Event()
         self._woken = threading.Event()
@@ -177,7 +178,8 @@ class Mailbox:
             if halt.is_set():
                 break
             try:
-                self.deliver()
+                with self._delivering:
+                    self.deliver()
                 self._purge()
                 failures = 0
             except Exception:
@@ -185,8 +187,26 @@ class Mailbox:
                 log.exception("sandbox mailbox: delivery failed (attempt %d)", failures)
                 halt.wait(min(5.0, 0.1 * 2 ** failures) * random.uniform(0.5, 1.0))
 
+    def deliver_now(self, jids):
+        """Deliver on the calling thread when one of `jids` is connected here, so that a
+        note or message between two accounts of one process is queued at the recipient
+        before the sender's call returns (in order with what the sender does next);
+        otherwise, or when the mailbox is busy, the thread does it."""
+        online = self.sessions()
+        if not any(jid in online for jid in jids) or not self._delivering.acquire(timeout=1.0):
+            self.wake()
+            return
+        try:
+            self.deliver()
+        except Exception:
+            log.exception("sandbox mailbox: delivery failed; the mailbox thread retries")
+            self.wake()
+        finally:
+            self._delivering.release()
+
     def deliver(self):
-        """Emit every pending packet addressed to a connected session here; how many."""
+        """Emit every pending packet addressed to a connected session here; how many.
+        Callers hold `_delivering`."""
         delivered = 0
         while True:
             online = self.sessions()
