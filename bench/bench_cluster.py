@@ -14,8 +14,8 @@ Starts real `python app.py` servers (sandbox driver, send rate limit off, temp d
    per request are given too: unlike rates, they hold on a busy machine;
 2. forwarding: on the 2-worker server, sequential sends to an account through its owner's
    private address (direct) and through the other worker's (forwarded): p50/p99 ms;
-3. event lag: a /ws client on one worker, sends on accounts the other worker owns; the lag
-   is receive time - the event's `timestamp` (ms, same clock): p50/p99 ms;
+3. event lag: a /ws client on one worker, sends (at random moments) on accounts the other
+   worker owns; the lag is receive time - the event's `timestamp` (ms, same clock): p50/p99;
 4. failover: two servers on one data dir with WILDCAT_LEASE_TTL=`--ttl`; SIGKILL the one
    owning accounts (its whole process group); seconds until /cluster on the survivor shows
    every account owned again.
@@ -25,6 +25,7 @@ import argparse
 import http.client
 import json
 import os
+import random
 import signal
 import sys
 import tempfile
@@ -147,6 +148,9 @@ def event_lag(server, n):
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
     lags = []
     for i in range(n):
+        # at a random moment of the receiving process's 25 ms poll, as events arrive: a send
+        # right after the previous event was read would always wait one whole poll
+        time.sleep(random.uniform(0, 0.05))
         account = other["accounts"][i % len(other["accounts"])]
         status, answer = post(conn, f"/accounts/{account}/message/send",
                               {"to": PEER, "message": "lag"})
