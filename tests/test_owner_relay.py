@@ -68,3 +68,43 @@ def test_a_malformed_answer_is_an_error_not_a_guess():
         _Head(b"SPDY/3 200 OK")
     with pytest.raises(ValueError):
         _Head(b"HTTP/1.1 200 OK\r\nno colon here")
+
+
+def test_a_written_request_is_never_sent_twice_and_a_closed_connection_is_not_reused():
+    """An owner that reads the request and dies: the relay reports the failure (the
+    caller's 502), it does not send the request again. A kept-alive connection the owner
+    has closed meanwhile is dropped before it carries anything."""
+    import types
+
+    from wildcat.forwarding import OwnerConnections
+    from wildcat.owner_relay import OwnerRelay
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    seen = []
+
+    def owner():               # reads one request per connection, answers none of them
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            data = b""
+            while b"\r\n\r\n" not in data:
+                data += conn.recv(65536)
+            seen.append(data)
+            conn.close()
+    threading.Thread(target=owner, daemon=True).start()
+    address = "http://127.0.0.1:%d" % listener.getsockname()[1]
+    relay = OwnerRelay.__new__(OwnerRelay)
+    relay.config = types.SimpleNamespace(cluster_secret="s", instance_id="me")
+    relay.wires = OwnerConnections(5, opener=_Wire.open)
+    closed_peer, kept = socket.socketpair()
+    closed_peer.close()
+    relay.wires.give_back(address, _Wire(kept))      # closed by its owner while idle
+    request = Request.parse(b"POST /accounts/a1/message/send HTTP/1.1\r\nHost: x\r\n"
+                            b"Content-Length: 2\r\n\r\n{}")
+    with pytest.raises(OSError):
+        relay._send(address, request)
+    assert len(seen) == 1 and seen[0].startswith(b"POST /accounts/a1/message/send ")
+    assert kept.fileno() == -1                        # dropped, never written to
+    listener.close()

@@ -18,6 +18,7 @@ import hmac
 import http.client
 import io
 import logging
+import select
 import socket
 import threading
 import time
@@ -41,9 +42,6 @@ CHUNK = 64 * 1024
 # connection the owner is closing would be lost in flight.
 IDLE_REUSE_MAX = 1.0
 IDLE_PER_OWNER = 32
-# What a kept-alive connection that the owner closed meanwhile raises on its next request;
-# nothing of that request was read by the owner, so it is sent again on a new connection.
-STALE_ERRORS = (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError)
 # Routes that need the account's live connection (or its live state); everything else is
 # a read of stored data that any instance answers.
 LIVE_ENDPOINTS = {
@@ -213,27 +211,38 @@ class Forwarder:
         raise AccountMoving()
 
     def _send(self, address, path, body, length):
-        """(connection, response head) of the request sent to `address`. A kept-alive
-        connection is used when the body can be sent again (a stale one then costs a resend
-        on a new connection); a streamed body always gets a new one."""
+        """(connection, response head) of the request sent to `address`.
+
+        A kept-alive connection (one its owner has not closed: OwnerConnections.take looks)
+        is used when the body can be written again: should writing to it fail, the owner
+        has not read the whole request, and it is written again on a new connection. A
+        streamed body gets a new connection. Once written, a request is never sent twice:
+        a failure waiting for the answer is the caller's 502 (the owner may have run it)."""
         can_resend = not (request.method not in ("GET", "HEAD") and
                           not isinstance(body, io.BytesIO))
         conn = self.connections.take(address) if can_resend else None
         if conn is not None:
             try:
-                return conn, self._request(conn, address, path, body, length)
-            except STALE_ERRORS:
+                self._write(conn, address, path, body, length)
+            except OSError:
                 conn.close()
+                conn = None
                 if isinstance(body, io.BytesIO):
                     body.seek(0)
-        conn = self.connections.open(address)
+        if conn is None:
+            conn = self.connections.open(address)
+            try:
+                self._write(conn, address, path, body, length)
+            except BaseException:
+                conn.close()
+                raise
         try:
-            return conn, self._request(conn, address, path, body, length)
+            return conn, conn.getresponse()
         except BaseException:
             conn.close()
             raise
 
-    def _request(self, conn, address, path, body, length):
+    def _write(self, conn, address, path, body, length):
         parts = urllib.parse.urlsplit(address)
         target = (parts.path.rstrip("/") + path) if parts.path else path
         conn.putrequest(request.method, target, skip_accept_encoding=True)
@@ -258,7 +267,6 @@ class Forwarder:
                 conn.send(b"%x\r\n%s\r\n" % (len(chunk), chunk) if chunked else chunk)
             if chunked:
                 conn.send(b"0\r\n\r\n")
-        return conn.getresponse()
 
     def _relay(self, conn, address, upstream, instance_id, started):
         headers = [(k, v) for k, v in upstream.getheaders()
@@ -319,8 +327,8 @@ class OwnerConnections:
         return conn
 
     def take(self, address):
-        """The most recently used idle connection to `address`, or None; those idle too
-        long are closed on the way."""
+        """The most recently used idle connection to `address` that is still open, or None;
+        those idle too long, or closed by the owner, are closed on the way."""
         fresh_after = time.monotonic() - IDLE_REUSE_MAX
         with self._lock:
             idle = self._idle.get(address, [])     # oldest first: appended as given back
@@ -329,10 +337,14 @@ class OwnerConnections:
                 cut += 1
             stale = [conn for _, conn in idle[:cut]]
             del idle[:cut]
-            conn = idle.pop()[1] if idle else None
         for old in stale:
             old.close()
-        return conn
+        while True:
+            with self._lock:
+                conn = idle.pop()[1] if idle else None
+            if conn is None or _still_open(conn):
+                return conn
+            conn.close()
 
     def give_back(self, address, conn):
         with self._lock:
@@ -341,6 +353,19 @@ class OwnerConnections:
                 idle.append((time.monotonic(), conn))
                 return
         conn.close()
+
+
+def _still_open(conn) -> bool:
+    """An idle kept-alive connection has nothing to read: readable, the owner closed it (or
+    sent what no request asked for), so it must not carry a request."""
+    sock = getattr(conn, "sock", None)
+    if sock is None or getattr(conn, "buf", b""):
+        return False
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+    except (OSError, ValueError):
+        return False
+    return not readable
 
 
 def _restore_body(body):

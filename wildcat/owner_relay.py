@@ -34,8 +34,7 @@ from werkzeug.exceptions import HTTPException
 
 from wildcat.errors import AccountMoving, OwnerUnreachable
 from wildcat.forwarding import (CHUNK, FORWARD_HEADER, HOP_BY_HOP, NOT_OWNER_HEADER,
-                                PATH_SAFE, STALE_ERRORS, OwnerConnections, _NotReached,
-                                is_live, sign)
+                                PATH_SAFE, OwnerConnections, _NotReached, is_live, sign)
 from wildcat.metrics import FORWARD_SECONDS
 
 log = logging.getLogger("wildcat.access")
@@ -143,19 +142,25 @@ class OwnerRelay:
             return None                         # the Flask path answers it
 
     def _send(self, address, request):
-        """(wire, response head): on a kept-alive connection, once more on a new one when
-        the owner had closed it (it read nothing of the request then)."""
+        """(wire, response head): on a kept-alive connection the owner has not closed; when
+        writing to it fails (the owner has not read the whole request), on a new one. Once
+        written, the request is never sent again (see Forwarder._send)."""
         data = self._request_bytes(address, request)
         wire = self.wires.take(address)
         if wire is not None:
             try:
                 wire.sock.sendall(data)
-                return wire, wire.read_head()
-            except STALE_ERRORS + (_Closed,):
+            except OSError:
                 wire.close()
-        wire = self.wires.open(address)
+                wire = None
+        if wire is None:
+            wire = self.wires.open(address)
+            try:
+                wire.sock.sendall(data)
+            except BaseException:
+                wire.close()
+                raise
         try:
-            wire.sock.sendall(data)
             return wire, wire.read_head()
         except BaseException:
             wire.close()
