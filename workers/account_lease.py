@@ -25,6 +25,13 @@ class AccountLease:
         self.renew_at = time.monotonic() + self.ttl / 3
         return held
 
+    def held_elsewhere(self) -> bool:
+        """Another instance holds the lease, unexpired (one row read: what a standby worker
+        asks before weighing placement, which reads every lease)."""
+        lease = self.store.get_lease(self.account_id)
+        return (lease is not None and lease["owner"] != self.owner
+                and lease["expiresAt"] > now_ms())
+
     def release(self):
         if self.held:
             self.held = False

@@ -336,6 +336,8 @@ class AccountWorker:
         process's capacity)."""
         if self.lease.held or self.placement is None:
             return self.lease.acquire()
+        if self.lease.held_elsewhere():     # a standby of an account owned elsewhere
+            return False
         with self.placement.taking(fair=not force) as allowed:
             return allowed and self.lease.acquire()
 
