@@ -101,9 +101,12 @@ def runtime_session_emit(client, account_id):
 
 def test_identities_event_names_contacts(client, bot):
     runtime_session_emit(client, bot)
-    contact = wait_until(lambda: client.get(f"{A}/contacts").json["contacts"])[0]
+    # The mapping stores the contact first and its name right after: wait for both.
+    contact = wait_until(lambda: [c for c in client.get(f"{A}/contacts").json["contacts"]
+                                  if c.get("name")], message="the named contact")[0]
     assert contact == {"jid": PEER, "lid": LID, "phone": PHONE, "name": "Ann Smith",
                        "pushName": None}
+    assert len(client.get(f"{A}/contacts").json["contacts"]) == 1
 
 
 def test_every_event_naming_a_person_carries_both(client, bot, events):
