@@ -281,6 +281,13 @@ def test_web_concurrency_three_workers_share_the_accounts(tmp_path):
             conn.close()
             answered.add(json.loads(answer.split(b"\r\n\r\n", 1)[1])["instance"])
         assert answered == {i["id"] for i in cluster(url)["instances"]}
+        # ...which must not let a second server start on the same port and take a share.
+        again = subprocess.run([sys.executable, "app.py"], cwd=ROOT, env=server.env,
+                               capture_output=True, text=True, timeout=60)
+        assert again.returncode == 1
+        assert [line for line in again.stderr.splitlines() if line.startswith("wildcat:")] \
+            == [f"wildcat: cannot listen on 127.0.0.1:{server.port}: Address already in use "
+                "(another server on that port?)"]
         watcher = ws_connect(url, "events=message.sent")
         ids = set()
         for _ in range(3):                     # the public port picks any worker

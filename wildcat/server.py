@@ -2,6 +2,7 @@
 import logging
 import os
 import socket
+import sys
 import urllib.parse
 
 from wildcat.capacity import client_connections, open_files_limit
@@ -15,6 +16,8 @@ def gunicorn_options(config) -> dict:
 
     Raises the process's soft open-files limit to its hard limit (inherited by the workers).
     """
+    if config.web_concurrency > 1:
+        refuse_a_taken_port(config.host, config.port)
     return {
         "bind": f"{config.host}:{config.port}",
         "workers": config.web_concurrency,
@@ -40,6 +43,21 @@ def gunicorn_options(config) -> dict:
         "post_worker_init": post_worker_init,
         "worker_exit": worker_exit,
     }
+
+
+def refuse_a_taken_port(host, port):
+    """With several workers the public socket is bound with SO_REUSEPORT, which would let
+    this server share a port another server already listens on (each then getting part of
+    the requests) where a one-worker server stops at "address in use": stop here too."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            print(f"wildcat: cannot listen on {host}:{port}: {exc.strerror or exc} "
+                  "(another server on that port?)", file=sys.stderr)
+            raise SystemExit(1) from None
 
 
 def post_worker_init(worker):
