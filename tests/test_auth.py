@@ -1,6 +1,7 @@
 """API key and per-account tokens on every route of the URL map (real app, SQLite, sandbox)."""
 import hashlib
 import re
+import threading
 
 import pytest
 
@@ -239,3 +240,34 @@ def test_websocket_handshake_with_key_query_and_account_token(tmp_path):
             client.close()
     finally:
         server.stop()
+
+
+def test_refused_made_up_tokens_do_not_each_read_every_account(make_app):
+    """Telling 403 from 401 needs the token's owner: found in an index read at most every
+    couple of seconds, not by a scan of the accounts per refused request."""
+    app = make_app(api_key="admin-key")
+    client = app.test_client()
+    admin = {"Authorization": "Bearer admin-key"}
+    token = client.post("/accounts", json={"id": "mine"}, headers=admin).json["token"]
+    client.post("/accounts", json={"id": "other"}, headers=admin)
+    store = app.extensions["wildcat"].store
+    reads, real, here = [], store.list_accounts, threading.current_thread()
+
+    def counted():             # the requests' reads (the test client runs them here), not
+        if threading.current_thread() is here:     # the supervisor's
+            reads.append(1)
+        return real()
+    store.list_accounts = counted
+    try:
+        for n in range(50):
+            made_up = client.get("/accounts/mine", headers={"Authorization": f"Bearer wct_{n}"})
+            assert made_up.status_code == 401
+        # a real token, issued just now, on another account's route: 403 at once
+        assert client.get("/accounts/other", headers={"Authorization": f"Bearer {token}"}
+                          ).status_code == 403
+        rotated = client.post("/accounts/other/token", headers=admin).json["token"]
+        assert client.get("/accounts/mine", headers={"Authorization": f"Bearer {rotated}"}
+                          ).status_code == 403
+    finally:
+        store.list_accounts = real
+    assert len(reads) <= 3

@@ -23,6 +23,8 @@ import hashlib
 import hmac
 import logging
 import secrets
+import threading
+import time
 
 from flask import current_app, g, redirect, request, url_for
 
@@ -66,6 +68,7 @@ def issue_account_token(store, account_id: str) -> str:
     """Give the account a new token (replacing any old one) and return it, once."""
     token, digest = new_account_token()
     store.update_account(account_id, {"tokenHash": digest})
+    _TOKEN_INDEX.forget()
     log.info("account %s: new account token issued", account_id)
     return token
 
@@ -160,16 +163,49 @@ def authenticate(config, store):
             g.credential = f"token:{account_id}:{hash_token(credential)[:16]}"
             g.token_hash = hash_token(credential)
             return f"account:{account_id}"
-    if session or (credential and _token_owner(store, credential) is not None):
+    if session or (credential and _token_owner(store, credential, _TOKEN_INDEX) is not None):
         raise Forbidden("This account token may only use its own account's routes")
     raise Unauthorized(headers={"WWW-Authenticate": 'Bearer realm="wildcat"'})
 
 
-def _token_owner(store, credential):
-    """The account whose current token `credential` is (None when it is nobody's)."""
+class TokenIndex:
+    """{token hash: account id} of every account, read from the store at most every `ttl`
+    seconds. What tells a refused request's 403 (a valid token, another account's route)
+    from its 401: a scan of every account per refused request let any client with a made-up
+    token cost the server a full read of the accounts. Up to `ttl` stale, which only moves
+    a token rotated by another instance between 401 and 403 (this process's own issues
+    clear it); logging in (find_token_account) reads the store itself."""
+
+    def __init__(self, ttl=2.0):
+        self.ttl = ttl
+        self._lock = threading.Lock()
+        self._built = {}             # id(store) -> (monotonic time, {hash: account id})
+
+    def owner(self, store, digest):
+        with self._lock:
+            built_at, index = self._built.get(id(store), (None, None))
+            if built_at is None or time.monotonic() - built_at > self.ttl:
+                index = {a["tokenHash"]: a["_id"] for a in store.list_accounts()
+                         if a.get("tokenHash")}
+                self._built = {id(store): (time.monotonic(), index)}
+        return index.get(digest)
+
+    def forget(self):
+        with self._lock:
+            self._built = {}
+
+
+_TOKEN_INDEX = TokenIndex()
+
+
+def _token_owner(store, credential, index=None):
+    """The account whose current token `credential` is (None when it is nobody's): from
+    `index` (a TokenIndex) when given, else from the store."""
     if not credential.startswith(TOKEN_PREFIX):
         return None
     digest = hash_token(credential)
+    if index is not None:
+        return index.owner(store, digest)
     for account in store.list_accounts():
         stored = account.get("tokenHash")
         if stored and _equal(stored, digest):
