@@ -94,9 +94,11 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def delete_account(self, account_id: str) -> bool:
         """Remove the account and all it owns: messages, chats, media, its webhooks and
-        their deliveries, its lease, and the session snapshot under its collectionName
-        (default `auth_{id}`). Global webhooks and their deliveries stay. The cascade runs
-        even when the account record is already gone; returns whether it existed."""
+        their deliveries, its lease, the session snapshot under its collectionName
+        (default `auth_{id}`), and the sandbox world's documents of the account
+        (`registered:<id>`, `faults:<id>`) and its sent log, so an account created again
+        under the id starts afresh. Global webhooks and their deliveries stay. The cascade
+        runs even when the account record is already gone; returns whether it existed."""
 
     # -- messages ------------------------------------------------------------------------
     @abc.abstractmethod

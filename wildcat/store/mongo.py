@@ -102,6 +102,9 @@ class MongoStore(Store):
         db.send_counts.delete_many({"accountId": account_id})
         db.contacts.delete_many({"accountId": account_id})
         db.identities.delete_many({"accountId": account_id})
+        db.world.delete_many({"_id": {"$in": ["registered:" + account_id,
+                                              "faults:" + account_id]}})
+        db.world_sent.delete_many({"accountId": account_id})
         # The account goes last, so a cascade cut short can be finished by deleting again.
         return db.accounts.delete_one({"_id": account_id}).deleted_count > 0
 

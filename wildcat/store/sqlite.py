@@ -78,6 +78,9 @@ class SQLiteStore(SQLiteConnections, Store):
             db.execute("DELETE FROM send_counts WHERE account_id = ?", one)
             db.execute("DELETE FROM contacts WHERE account_id = ?", one)
             db.execute("DELETE FROM identities WHERE account_id = ?", one)
+            db.execute("DELETE FROM world WHERE key IN (?, ?)",
+                       ("registered:" + account_id, "faults:" + account_id))
+            db.execute("DELETE FROM world_sent WHERE account_id = ?", one)
             return db.execute("DELETE FROM accounts WHERE id = ?", one).rowcount > 0
 
     # -- messages ----------------------------------------------------------------------
