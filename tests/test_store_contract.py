@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 
+from tests.util import atomic_mongomock
 from wildcat.store import open_store
 from wildcat.store.base import DuplicateKey, StoreError
 from wildcat.store.mongo import MongoStore
@@ -20,6 +21,7 @@ BACKENDS = ["sqlite", "mongomock"] + (["mongodb"] if MONGODB_URI else [])
 def _mongomock_client():
     import mongomock
     import mongomock.gridfs
+    atomic_mongomock()
     mongomock.gridfs.enable_gridfs_integration()
     client = mongomock.MongoClient()
     # pymongo 4.x GridFSBucket reads client.options.timeout, which mongomock lacks.
@@ -925,11 +927,6 @@ def test_world_documents_get_list_change_delete(store):
 def test_world_change_from_two_stores_on_one_file_loses_no_update(store, tmp_path):
     """Two threads, and for SQLite two store objects on the same file (two processes'
     view): every increment survives."""
-    if type(store).__name__ == "MongoStore" and \
-            type(store.client).__module__.startswith("mongomock"):
-        pytest.skip("mongomock's update_one is not atomic between threads (two threads match "
-                    "the same version); the compare-and-swap runs against a real MongoDB "
-                    "with WILDCAT_TEST_MONGODB_URI")
     other = store
     if isinstance(store, SQLiteStore):
         other = SQLiteStore(str(tmp_path / "data" / "wildcat.db"))

@@ -1,5 +1,6 @@
 """Plain helpers for tests (fixtures live in conftest.py): waiting on conditions with a
 deadline, free ports, a server process, a test config and store, accounts, messages, media."""
+import functools
 import io
 import multiprocessing
 import json
@@ -142,6 +143,33 @@ def test_config(tmp_path, **overrides):
 test_config.__test__ = False
 
 
+_MONGOMOCK_WRITES = ("insert_one", "insert_many", "update_one", "update_many", "replace_one",
+                     "delete_one", "delete_many", "find_one_and_update", "find_one_and_replace",
+                     "find_one_and_delete", "bulk_write")
+
+
+def atomic_mongomock():
+    """Make mongomock's writes atomic between threads, as a MongoDB server's single-document
+    writes are: mongomock matches and then changes a document in Python with no lock, so two
+    threads could both match the version one compare-and-swap was meant to win, or both
+    take the same counter value ($inc). One lock around every write (idempotent)."""
+    import mongomock.collection
+    cls = mongomock.collection.Collection
+    if getattr(cls, "_wildcat_atomic", False):
+        return
+    lock = threading.RLock()
+
+    def locked(original):
+        @functools.wraps(original)
+        def write(self, *args, **kwargs):
+            with lock:
+                return original(self, *args, **kwargs)
+        return write
+    for name in _MONGOMOCK_WRITES:
+        setattr(cls, name, locked(getattr(cls, name)))
+    cls._wildcat_atomic = True
+
+
 def make_store(kind, tmp_path):
     """A real store: SQLite in tmp_path/data, or mongomock."""
     if kind == "sqlite":
@@ -150,6 +178,7 @@ def make_store(kind, tmp_path):
     import mongomock
     import mongomock.gridfs
     from wildcat.store.mongo import MongoStore
+    atomic_mongomock()
     mongomock.gridfs.enable_gridfs_integration()
     client = mongomock.MongoClient()
     client.options = SimpleNamespace(timeout=None)  # pymongo 4.20's GridFS reads it; mongomock lacks it
