@@ -211,38 +211,18 @@ class Forwarder:
         raise AccountMoving()
 
     def _send(self, address, path, body, length):
-        """(connection, response head) of the request sent to `address`.
-
-        A kept-alive connection (one its owner has not closed: OwnerConnections.take looks)
-        is used when the body can be written again: should writing to it fail, the owner
-        has not read the whole request, and it is written again on a new connection. A
-        streamed body gets a new connection. Once written, a request is never sent twice:
-        a failure waiting for the answer is the caller's 502 (the owner may have run it)."""
+        """(connection, response head) of the request sent to `address`, through
+        OwnerConnections.exchange. A kept-alive connection is used when the body can be
+        written again; a streamed body gets a new connection."""
         can_resend = not (request.method not in ("GET", "HEAD") and
                           not isinstance(body, io.BytesIO))
-        conn = self.connections.take(address) if can_resend else None
-        if conn is not None:
-            try:
-                self._write(conn, address, path, body, length)
-            except OSError:
-                conn.close()
-                conn = None
-                if isinstance(body, io.BytesIO):
-                    body.seek(0)
-        if conn is None:
-            conn = self.connections.open(address)
-            try:
-                self._write(conn, address, path, body, length)
-            except BaseException:
-                conn.close()
-                raise
-        try:
-            return conn, conn.getresponse()
-        except BaseException:
-            conn.close()
-            raise
+        return self.connections.exchange(
+            address, lambda conn: self._write(conn, address, path, body, length),
+            lambda conn: conn.getresponse(), reuse=can_resend)
 
     def _write(self, conn, address, path, body, length):
+        if isinstance(body, io.BytesIO):      # written again after a failed first write
+            body.seek(0)
         parts = urllib.parse.urlsplit(address)
         target = (parts.path.rstrip("/") + path) if parts.path else path
         conn.putrequest(request.method, target, skip_accept_encoding=True)
@@ -345,6 +325,34 @@ class OwnerConnections:
             if conn is None or _still_open(conn):
                 return conn
             conn.close()
+
+    def exchange(self, address, write, read, reuse=True):
+        """(connection, read(connection)) once write(connection) has sent a request.
+
+        A kept-alive connection (one its owner has not closed: take() looks) is used when
+        `reuse`; should writing to it fail, the owner has not read the whole request, and
+        it is written again on a new connection. Once written, a request is never sent
+        twice: a failure waiting for the answer is the caller's 502 (the owner may have run
+        it). The connection is closed on any failure."""
+        conn = self.take(address) if reuse else None
+        if conn is not None:
+            try:
+                write(conn)
+            except OSError:
+                conn.close()
+                conn = None
+        if conn is None:
+            conn = self.open(address)
+            try:
+                write(conn)
+            except BaseException:
+                conn.close()
+                raise
+        try:
+            return conn, read(conn)
+        except BaseException:
+            conn.close()
+            raise
 
     def give_back(self, address, conn):
         with self._lock:

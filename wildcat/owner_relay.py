@@ -142,29 +142,11 @@ class OwnerRelay:
             return None                         # the Flask path answers it
 
     def _send(self, address, request):
-        """(wire, response head): on a kept-alive connection the owner has not closed; when
-        writing to it fails (the owner has not read the whole request), on a new one. Once
-        written, the request is never sent again (see Forwarder._send)."""
+        """(wire, response head), through OwnerConnections.exchange (a kept-alive wire the
+        owner has not closed; a written request is never sent again)."""
         data = self._request_bytes(address, request)
-        wire = self.wires.take(address)
-        if wire is not None:
-            try:
-                wire.sock.sendall(data)
-            except OSError:
-                wire.close()
-                wire = None
-        if wire is None:
-            wire = self.wires.open(address)
-            try:
-                wire.sock.sendall(data)
-            except BaseException:
-                wire.close()
-                raise
-        try:
-            return wire, wire.read_head()
-        except BaseException:
-            wire.close()
-            raise
+        return self.wires.exchange(address, lambda wire: wire.sock.sendall(data),
+                                   lambda wire: wire.read_head())
 
     def _request_bytes(self, address, request):
         host = urllib.parse.urlsplit(address).netloc
