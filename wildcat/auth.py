@@ -179,20 +179,21 @@ class TokenIndex:
     def __init__(self, ttl=2.0):
         self.ttl = ttl
         self._lock = threading.Lock()
-        self._built = {}             # id(store) -> (monotonic time, {hash: account id})
+        self._store = None           # the store the index was read from, and when
+        self._built_at = 0.0
+        self._index = {}
 
     def owner(self, store, digest):
         with self._lock:
-            built_at, index = self._built.get(id(store), (None, None))
-            if built_at is None or time.monotonic() - built_at > self.ttl:
-                index = {a["tokenHash"]: a["_id"] for a in store.list_accounts()
-                         if a.get("tokenHash")}
-                self._built = {id(store): (time.monotonic(), index)}
-        return index.get(digest)
+            if store is not self._store or time.monotonic() - self._built_at > self.ttl:
+                self._index = {a["tokenHash"]: a["_id"] for a in store.list_accounts()
+                               if a.get("tokenHash")}
+                self._store, self._built_at = store, time.monotonic()
+            return self._index.get(digest)
 
     def forget(self):
         with self._lock:
-            self._built = {}
+            self._store = None
 
 
 _TOKEN_INDEX = TokenIndex()
